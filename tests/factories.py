@@ -1,0 +1,57 @@
+import datetime as dt
+
+import factory
+
+from tracker.models import CheckIn, Clinic, Enrolment, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    first_name = "Pat"
+    role = User.Role.PATIENT
+    time_zone = "America/New_York"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class ClinicianFactory(UserFactory):
+    role = User.Role.CLINICIAN
+
+
+class ClinicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Clinic
+
+    name = factory.Sequence(lambda n: f"Clinic {n}")
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    patient = factory.SubFactory(UserFactory)
+    clinic = factory.SubFactory(ClinicFactory)
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckIn
+
+    patient = factory.SubFactory(UserFactory)
+    day = factory.LazyFunction(lambda: dt.date(2026, 11, 27))
+    sleep_hours = 7.5
+    sleep_quality = 4
+    stress = 3
+    omega3_servings = 1
+    omega3_supplement = False
+    fruit_veg_servings = 5

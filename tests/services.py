@@ -1,0 +1,36 @@
+"""Real services for the tests that need them.
+
+Without a service, its tests are skipped with a message saying how to start
+it. With REQUIRE_SERVICES=1 (as CI sets), a missing service fails instead.
+"""
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def services_required() -> bool:
+    return os.environ.get("REQUIRE_SERVICES", "") not in ("", "0")
+
+
+def unavailable(service: str, why: str):
+    message = f"{service} is not available ({why}). Start it, or run `.ci/run`, to include these tests."
+    if services_required():
+        pytest.fail(f"REQUIRE_SERVICES=1 but {message}", pytrace=False)
+    pytest.skip(message)
+
+
+def require_redis() -> str:
+    parsed = urlparse(REDIS_URL)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            if not sock.recv(16).startswith(b"+PONG"):
+                unavailable("Redis", f"no PONG from {REDIS_URL}")
+    except OSError as error:
+        unavailable("Redis", f"{REDIS_URL}: {error}")
+    return REDIS_URL

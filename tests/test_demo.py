@@ -1,0 +1,68 @@
+import datetime as dt
+
+from django.core.management import call_command
+
+from tests.conftest import NOW
+from tracker.demo import DEMO_CLINICIAN_EMAIL, DEMO_PATIENT_EMAIL, HISTORY_DAYS, seed_demo
+from tracker.models import CheckIn, Clinic, Enrolment, User
+
+
+def _snapshot():
+    return (
+        list(User.objects.order_by("email").values_list("email", "password", "role", "time_zone")),
+        list(Clinic.objects.values_list("name", flat=True)),
+        list(Enrolment.objects.order_by("id").values_list("patient__email", "clinic__name", "joined_at")),
+        list(CheckIn.objects.order_by("patient__email", "day").values()),
+    )
+
+
+def test_seed_demo_is_idempotent(db, frozen_now):
+    call_command("seed_demo", verbosity=0)
+    first = _snapshot()
+    call_command("seed_demo", verbosity=0)
+    assert _snapshot() == first
+
+
+def test_seed_demo_creates_a_clinic_a_clinician_and_40_patients_with_120_days(db, frozen_now):
+    created = seed_demo(now=NOW)
+    assert created["clinics"] == 1
+    clinic = Clinic.objects.get()
+    assert clinic.clinicians.filter(email=DEMO_CLINICIAN_EMAIL).exists()
+    patients = User.objects.filter(role=User.Role.PATIENT)
+    assert patients.count() >= 40
+    assert Enrolment.objects.filter(clinic=clinic).count() == patients.count()
+    demo = User.objects.get(email=DEMO_PATIENT_EMAIL)
+    days = sorted(demo.checkins.values_list("day", flat=True))
+    assert (days[-1] - days[0]).days >= HISTORY_DAYS - 5
+    assert len(days) >= 100  # the demo patient logs almost daily
+
+
+def test_seed_demo_varies_the_patterns(db, frozen_now):
+    seed_demo(now=NOW)
+    today = dt.date(2026, 11, 27)
+    recent = set(
+        CheckIn.objects.filter(day__gte=today - dt.timedelta(days=13)).values_list("patient_id", flat=True).distinct()
+    )
+    patients = set(User.objects.filter(role=User.Role.PATIENT).values_list("id", flat=True))
+    first_days = {
+        p: min(d for (pid, d) in CheckIn.objects.values_list("patient_id", "day") if pid == p) for p in recent
+    }
+    assert patients - recent, "some patients have lapsed"
+    assert any((today - day).days < 90 for day in first_days.values()), "some patients started late"
+
+
+def test_seed_demo_tops_up_on_a_later_day_without_changing_old_rows(db):
+    seed_demo(now=NOW)
+    before = {(c["patient_id"], c["day"]): c for c in CheckIn.objects.values()}
+    seed_demo(now=NOW + dt.timedelta(days=3))
+    after = {(c["patient_id"], c["day"]): c for c in CheckIn.objects.values()}
+    assert all(after[key] == row for key, row in before.items())
+    assert max(day for (_, day) in after) > max(day for (_, day) in before)
+
+
+def test_seed_demo_prints_progress_and_the_logins(db, frozen_now, capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "Patient 1/42" in out
+    assert DEMO_PATIENT_EMAIL in out
+    assert DEMO_CLINICIAN_EMAIL in out

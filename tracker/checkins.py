@@ -1,0 +1,78 @@
+"""Daily check-ins: which days a patient may fill in, and saving them.
+
+"Today" always means the calendar day in the patient's own time zone.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from tracker.models import FACTOR_FIELDS, CheckIn, User
+
+EMPTY_CHECKIN_MESSAGE = "Please log at least one factor (sleep, stress, omega-3 or fruit and vegetables) before saving."
+
+
+class CheckInRefused(Exception):
+    """A check-in that must not be stored; the message is shown to the patient."""
+
+
+def patient_today(*, patient: User, now: dt.datetime | None = None) -> dt.date:
+    now = now or timezone.now()
+    return now.astimezone(patient.tzinfo).date()
+
+
+def editable_days(*, patient: User, now: dt.datetime | None = None) -> list[dt.date]:
+    """The days a patient may fill in or edit, newest first."""
+    today = patient_today(patient=patient, now=now)
+    return [today - dt.timedelta(days=offset) for offset in range(settings.CHECKIN_EDIT_WINDOW_DAYS)]
+
+
+def day_refusal(*, patient: User, day: dt.date, now: dt.datetime | None = None) -> str | None:
+    """Why `day` cannot be filled in, or None when it can."""
+    today = patient_today(patient=patient, now=now)
+    if day > today:
+        return f"{day:%A %-d %B %Y} is in the future. You can log today or any of the last {_window()} days."
+    if day < today - dt.timedelta(days=settings.CHECKIN_EDIT_WINDOW_DAYS - 1):
+        return (
+            f"{day:%A %-d %B %Y} is more than {_window()} days ago. "
+            f"Check-ins can be added or changed for the last {_window()} days only."
+        )
+    return None
+
+
+def _window() -> int:
+    return settings.CHECKIN_EDIT_WINDOW_DAYS
+
+
+def checkin_for_day(*, patient: User, day: dt.date) -> CheckIn | None:
+    return CheckIn.objects.filter(patient=patient, day=day).first()
+
+
+def checkin_save(*, patient: User, day: dt.date, values: dict) -> CheckIn:
+    """Create or update the patient's check-in for `day`.
+
+    `values` holds the cleaned factor fields and the note. Raises
+    CheckInRefused for a day outside the window or a check-in with no factor.
+    """
+    refusal = day_refusal(patient=patient, day=day)
+    if refusal:
+        raise CheckInRefused(refusal)
+    if all(values.get(name) is None for name in FACTOR_FIELDS):
+        raise CheckInRefused(EMPTY_CHECKIN_MESSAGE)
+    fields = {name: values.get(name) for name in FACTOR_FIELDS}
+    fields["note"] = values.get("note") or ""
+    with transaction.atomic():
+        checkin, _ = CheckIn.objects.update_or_create(patient=patient, day=day, defaults=fields)
+    return checkin
+
+
+def checkins_for_patient(*, patient: User):
+    """The patient's own check-ins, newest first."""
+    return CheckIn.objects.filter(patient=patient).order_by("-day")
+
+
+def days_logged(*, patient: User, days: list[dt.date]) -> set[dt.date]:
+    """Which of `days` already have a check-in (one query)."""
+    return set(CheckIn.objects.filter(patient=patient, day__in=days).values_list("day", flat=True))

@@ -1,0 +1,63 @@
+"""Sign-up, the home page and the settings page. Log-in, log-out and the
+password flows are Django's own views with this project's templates."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from tracker.accounts import EmailTaken, patient_signup
+from tracker.forms import ProfileForm, SignupForm
+
+
+def home(request):
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "tracker/landing.html")
+    if user.is_patient:
+        return redirect("today")
+    if user.is_clinician:
+        return redirect("clinician_home")
+    return redirect("admin:index")
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    status = 200
+    if request.method == "POST":
+        form = SignupForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = patient_signup(
+                    email=data["email"],
+                    password=data["password1"],
+                    first_name=data["first_name"],
+                    time_zone=data["time_zone"],
+                )
+            except EmailTaken:
+                form.add_error("email", "An account with this email already exists. Log in, or reset your password.")
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, "Welcome! Your account is ready. Log today's check-in whenever you like.")
+                return redirect("today")
+        status = 400
+    else:
+        form = SignupForm()
+    return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+@login_required
+def account_settings(request):
+    status = 200
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=request.user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your settings are saved.")
+            return redirect("settings")
+        status = 400
+    else:
+        form = ProfileForm(instance=request.user)
+    return render(request, "tracker/settings.html", {"form": form}, status=status)

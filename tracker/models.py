@@ -13,8 +13,15 @@ from django.db.models.lookups import Exact, LessThanOrEqual
 from django.utils import timezone
 
 
+def _is_offered_zone(name: str) -> bool:
+    # Offer real places (Area/City) and UTC, not legacy aliases such as "W-SU" or "localtime".
+    area = name.split("/", 1)[0]
+    return name == "UTC" or ("/" in name and area not in {"Etc", "SystemV", "US", "posix", "right"})
+
+
 def time_zone_choices():
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    zones = sorted(name for name in zoneinfo.available_timezones() if _is_offered_zone(name))
+    return [(name, name.replace("_", " ")) for name in zones]
 
 
 class UserManager(BaseUserManager):

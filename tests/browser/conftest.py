@@ -61,17 +61,33 @@ def context(browser, live_server):
     context.close()
 
 
+def _watch_for_csp_violations(page):
+    """Collect what Chromium refused under the Content Security Policy."""
+    violations = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    return violations
+
+
 @pytest.fixture
 def page(context):
-    return context.new_page()
+    page = context.new_page()
+    violations = _watch_for_csp_violations(page)
+    yield page
+    assert not violations, f"the page broke its Content Security Policy: {violations}"
 
 
 @pytest.fixture
 def phone(browser, live_server):
     context = browser.new_context(viewport=PHONE, base_url=live_server.url, is_mobile=True, has_touch=True)
     context.set_default_timeout(10_000)
-    yield context.new_page()
+    page = context.new_page()
+    violations = _watch_for_csp_violations(page)
+    yield page
     context.close()
+    assert not violations, f"the page broke its Content Security Policy: {violations}"
 
 
 def screenshot(page, name: str):

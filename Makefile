@@ -10,7 +10,7 @@ PIP_INSTALL := $(PIP) install --quiet --disable-pip-version-check --build-constr
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed clean
+.PHONY: run test lint format migrate seed serve-prod clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ run: seed
 ## make test: install the test requirements and run the whole suite
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make serve-prod: gunicorn + Celery worker + beat with production settings, PostgreSQL and Redis
+serve-prod: $(VENV)/.installed
+	mkdir -p var
+	bin/serve-prod
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -6,7 +6,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -54,3 +54,11 @@ def healthz(request):
         else:
             results[name] = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
     return JsonResponse({"ok": healthy, "checks": results}, status=200 if healthy else 503)
+
+
+@never_cache
+@require_GET
+def livez(request):
+    """Liveness: the process answers. Touches no database or cache, so it also
+    measures the framework's own cost per request in the load test."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -98,7 +98,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # a laptop over plain http (make serve-prod); `check --deploy` warns about it.
 HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain http
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]  # load balancers probe over plain http
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0  # one year
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS

@@ -22,3 +22,10 @@ def patient_signup(*, email: str, password: str, first_name: str = "", time_zone
     except IntegrityError:
         # Two sign-ups racing for the same address: the unique constraint decides.
         raise EmailTaken(email) from None
+
+
+def lockout_username(request, credentials) -> str:
+    """The email that django-axes counts failures against: case-folded, so
+    varying the case of an address can't buy more guesses."""
+    raw = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(raw).strip().casefold()[:254]

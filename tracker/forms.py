@@ -205,3 +205,29 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["first_name", "time_zone"]
         help_texts = {"time_zone": "Your check-ins follow the calendar day where you live."}
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label="6-digit code from your authenticator app",
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": "Enter the 6 digits your authenticator app shows."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That password isn't right.", code="wrong_password")
+        return password

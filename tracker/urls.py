@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from tracker.converters import IsoDateConverter
 from tracker.forms import EmailAuthenticationForm
-from tracker.views import account, clinician, patient
+from tracker.views import account, clinician, patient, security
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -31,5 +31,8 @@ urlpatterns = [
         auth_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("accounts/two-factor/", security.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", security.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/disable/", security.two_factor_disable, name="two_factor_disable"),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

@@ -1,6 +1,7 @@
 """Sign-up, the home page and the settings page. Log-in, log-out and the
 password flows are Django's own views with this project's templates."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -46,6 +47,12 @@ def signup(request):
     else:
         form = SignupForm()
     return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout page: the same words whether or not the account exists."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
 
 
 @login_required

@@ -75,7 +75,9 @@ def apa_date(citation: Citation) -> str:
 
 
 def _gap_note(citation: Citation) -> str:
-    missing = [FIELD_LABELS.get(f, f) for f in citation.unconfirmed or [] if getattr(citation, f, None) not in ("", None)]
+    missing = [
+        FIELD_LABELS.get(f, f) for f in citation.unconfirmed or [] if getattr(citation, f, None) not in ("", None)
+    ]
     if not missing:
         return ""
     listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
@@ -91,7 +93,9 @@ def format_apa(citation: Citation) -> SafeString:
         title_html = escape(_end(title))
     else:  # a web page's title is italic; its full stop stays outside the italics
         title_html = format_html("<em>{}</em>{}", title.rstrip("."), "" if title.endswith(("?", "!")) else ".")
-    parts = [escape(_end(authors)), escape(apa_date(citation)), title_html] if authors else [title_html, apa_date(citation)]
+    parts = (
+        [escape(_end(authors)), escape(apa_date(citation)), title_html] if authors else [title_html, apa_date(citation)]
+    )
 
     container = _shown(citation, "container")
     if is_article and container:
@@ -124,7 +128,7 @@ def apa_text(citation: Citation) -> str:
 
 
 def short_label(citation: Citation) -> str:
-    """"Reddy, 2010" / "Paul & Purdy, 1992" / "Wang et al., 2005": for a marker's accessible name."""
+    """ "Reddy, 2010" / "Paul & Purdy, 1992" / "Wang et al., 2005": for a marker's accessible name."""
     surnames = [name.split(",")[0] for name in _authors_shown(citation)]
     year = _shown(citation, "year") or "n.d."
     if not surnames:
@@ -197,7 +201,9 @@ def references_index() -> list[dict]:
     """Every citation in APA order with the notes that cite it. Two queries."""
     uses = NoteCitation.objects.select_related("note").only("citation_id", "note__slug", "note__title")
     citations = Citation.objects.prefetch_related(Prefetch("note_references", queryset=uses.order_by("note__title")))
-    rows = [{"citation": c, "html": format_apa(c), "notes": [r.note for r in c.note_references.all()]} for c in citations]
+    rows = [
+        {"citation": c, "html": format_apa(c), "notes": [r.note for r in c.note_references.all()]} for c in citations
+    ]
     return sorted(rows, key=lambda row: apa_text(row["citation"]).lower())
 
 

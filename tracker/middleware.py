@@ -48,10 +48,11 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from tracker.twofactor import confirmed_device, two_factor_required
+        from tracker.twofactor import confirmed_device, two_factor_offered, two_factor_required
 
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or user.is_verified():
+        # Patients have no devices: skip them without a query.
+        if user is None or not two_factor_offered(user) or user.is_verified():
             return self.get_response(request)
         url_name = getattr(resolve_or_none(request.path_info), "url_name", None)
         if url_name in self.ALLOWED_URL_NAMES or request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/")):

@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from tracker.converters import IsoDateConverter
 from tracker.forms import EmailAuthenticationForm
-from tracker.views import account, clinician, patient, security
+from tracker.views import account, clinician, learn, patient, security
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("history/", patient.history, name="history"),
     path("settings/", account.account_settings, name="settings"),
     path("clinician/", clinician.clinician_home, name="clinician_home"),
+    path("learn/", learn.learn_index, name="learn"),
+    path("learn/references/", learn.learn_references, name="learn_references"),
+    path("learn/<slug:slug>/", learn.learn_note, name="learn_note"),
     # Accounts: sign-up is ours; the rest are Django's own flows, styled.
     path("accounts/signup/", account.signup, name="signup"),
     path(

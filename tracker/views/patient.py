@@ -18,9 +18,12 @@ from tracker.checkins import (
     editable_days,
     patient_today,
 )
+from tracker.education import note_after_checkin, note_card
 from tracker.forms import CheckInForm
 
 HISTORY_PAGE_SIZE = 20
+# The note chosen when a check-in is saved, shown once on the page the save redirects to.
+LEARN_NOTE_SESSION_KEY = "checkin_learn_note"
 
 
 def _day_label(day: dt.date, today: dt.date) -> str:
@@ -50,11 +53,13 @@ def _checkin_page(request, day):
         form = CheckInForm(request.POST)
         if form.is_valid():
             try:
-                checkin_save(patient=patient, day=day, values=form.cleaned_data)
+                checkin = checkin_save(patient=patient, day=day, values=form.cleaned_data)
             except CheckInRefused as refused:
                 form.add_error(None, str(refused))
             else:
                 messages.success(request, f"Saved your check-in for {_day_label(day, today_).lower()}, {day:%-d %B}.")
+                note = note_after_checkin(patient=patient, checkin=checkin)
+                request.session[LEARN_NOTE_SESSION_KEY] = note.pk if note else None
                 return redirect(_checkin_url(day, today_))
         status = 400
     else:
@@ -71,6 +76,7 @@ def _checkin_page(request, day):
         "is_today": day == today_,
         "form": form,
         "refusal": refusal,
+        "learn_card": note_card(note_id=request.session.pop(LEARN_NOTE_SESSION_KEY, None)),
         "days": [
             {"day": d, "label": _day_label(d, today_), "logged": d in logged, "url": _checkin_url(d, today_)}
             for d in window

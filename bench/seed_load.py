@@ -1,0 +1,101 @@
+"""Seed a PostgreSQL database for the load test: one clinic, one clinician and
+N patients with 90 days of check-ins at about 70% adherence.
+
+Run through bench/loadtest.py, which sets DATABASE_URL and the settings.
+Idempotent: it seeds only what is missing.
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wellness.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from tracker.models import Clinic, Enrolment, User  # noqa: E402
+
+PATIENTS = int(os.environ.get("LOAD_PATIENTS", "10000"))
+PASSWORD = os.environ.get("LOAD_PASSWORD", "load-test-password-2026")
+DAYS = 90
+
+
+def main():
+    assert connection.vendor == "postgresql", "the load test runs on PostgreSQL"
+    started = time.perf_counter()
+    password = make_password(PASSWORD)
+    with transaction.atomic():
+        clinic, _ = Clinic.objects.get_or_create(name="Load test clinic")
+        clinician, _ = User.objects.get_or_create(
+            email="clinician@load.example", defaults={"password": password, "role": User.Role.CLINICIAN}
+        )
+        _add_clinician(clinic, clinician)
+        existing = set(User.objects.filter(email__endswith="@load.example").values_list("email", flat=True))
+        new = [
+            User(email=f"load{i:05d}@load.example", password=password, role=User.Role.PATIENT, first_name="Load")
+            for i in range(PATIENTS)
+            if f"load{i:05d}@load.example" not in existing
+        ]
+        User.objects.bulk_create(new, batch_size=2000)
+        patients = User.objects.filter(email__startswith="load", email__endswith="@load.example", role="patient")
+        enrolled = set(Enrolment.objects.filter(clinic=clinic).values_list("patient_id", flat=True))
+        Enrolment.objects.bulk_create(
+            [
+                Enrolment(patient_id=pk, clinic=clinic)
+                for pk in patients.values_list("id", flat=True)
+                if pk not in enrolled
+            ],
+            batch_size=5000,
+        )
+        with connection.cursor() as cursor:
+            # Days before today, each logged with 70% chance; every row has at least stress.
+            cursor.execute(
+                """
+                INSERT INTO tracker_checkin (patient_id, day, sleep_hours, sleep_quality, stress, omega3_servings,
+                                             omega3_supplement, fruit_veg_servings, note, created_at, updated_at)
+                SELECT u.id, CURRENT_DATE - d, (20 + floor(random() * 17)) / 4.0, 1 + floor(random() * 5),
+                       floor(random() * 11), floor(random() * 4), random() < 0.4, floor(random() * 9), '', now(), now()
+                FROM tracker_user u CROSS JOIN generate_series(1, %s) AS d
+                WHERE u.email LIKE 'load%%@load.example' AND u.role = 'patient' AND random() < 0.7
+                ON CONFLICT DO NOTHING
+                """,
+                [DAYS],
+            )
+    call_command("migrate", verbosity=0)
+    _rebuild_rollups()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(
+        f"seeded: {patients.count()} patients, clinic id {clinic.pk}, "
+        f"{_count('tracker_checkin')} check-ins in {time.perf_counter() - started:.1f}s"
+    )
+    print(f"CLINIC_ID={clinic.pk}")
+
+
+def _add_clinician(clinic, clinician):
+    clinic.clinicians.add(clinician)
+
+
+def _rebuild_rollups():
+    from django.core.management import get_commands
+
+    if "rebuild_rollups" in get_commands():
+        call_command("rebuild_rollups", verbosity=0)
+
+
+def _count(table):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - a fixed table name
+        return cursor.fetchone()[0]
+
+
+if __name__ == "__main__":
+    main()

@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.conftest import NOW
 from tests.factories import CheckInFactory, UserFactory
-from tracker.demo import demo_checkin_values
-from tracker.models import CheckIn
+from tracker.demo import DEMO_PATIENT_EMAIL, demo_checkin_values, seed_demo
+from tracker.models import CheckIn, User
 
 TODAY = dt.date(2026, 11, 27)  # Alice is in New York; NOW is 10:00 there.
 URL = reverse("dashboard")
@@ -239,3 +240,24 @@ def test_it_takes_the_same_few_queries_for_10_or_400_days_of_history(client, db,
             assert client.get(f"{URL}?days={days}").status_code == 200
         counts.append(len(queries))
     assert 0 < counts[0] == counts[1]
+
+
+def test_it_draws_no_empty_chart_for_a_factor_not_logged_in_the_period(alice_client, alice):
+    CheckInFactory(patient=alice, day=TODAY, sleep_hours=None, sleep_quality=None, stress=4)
+    CheckInFactory(patient=alice, day=TODAY - dt.timedelta(days=8), sleep_hours=Decimal(7))
+    html = alice_client.get(URL + "?days=7").content.decode()
+    assert "Hours slept: logged 0 of 7 days." in html
+    assert "Stress (0 no stress at all, 10 the most I can imagine): logged 1 of 7 days, average 4.0." in html
+    assert 'aria-labelledby="summary-sleep-hours"' not in html
+    assert 'aria-labelledby="summary-stress"' in html
+    assert "sleep" not in tables(html)
+
+
+def test_the_demo_patient_sees_a_full_dashboard(client, db):
+    seed_demo(now=NOW)
+    client.force_login(User.objects.get(email=DEMO_PATIENT_EMAIL))
+    html = client.get(URL + "?days=90").content.decode()
+    assert "Nothing logged yet" not in html
+    assert html.count('<svg class="chart') == 6  # sleep hours and quality, stress, omega-3, fruit & veg, calendar
+    assert re.search(r"Hours slept: logged (\d\d) of 90 days", html)
+    assert re.search(r"Checked in on (\d{3}) of the \d{3} days", html)

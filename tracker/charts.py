@@ -155,7 +155,7 @@ def bar_chart(days: Sequence[dt.date], values: Sequence, *, axis: Axis, series: 
     return _svg(plot.frame() + _bars(plot, values, series=series), kind="bar", height=HEIGHT, labelled_by=labelled_by)
 
 
-SUPPLEMENT_BAND = 18
+SUPPLEMENT_BAND = 30  # a "Supplement" label, then a row of marks, above the bars
 
 
 def omega3_chart(rows: Sequence[DayValues], *, labelled_by: str) -> SafeString:
@@ -166,8 +166,8 @@ def omega3_chart(rows: Sequence[DayValues], *, labelled_by: str) -> SafeString:
     plot = _Plot(days=days, axis=axis_up_to(max((s for s in servings if s), default=0), at_least=4, step=2),
                  top=TOP + SUPPLEMENT_BAND, height=height)  # fmt: skip
     parts = plot.frame()
-    band_y = TOP + 4
-    parts.append(f'<text class="chart-tick" x="{LEFT - 4}" y="{band_y}" dy="0.35em" text-anchor="end">Sup.</text>')
+    parts.append(f'<text class="chart-tick" x="{LEFT}" y="{TOP}" dy="0.7em">Supplement</text>')
+    band_y = TOP + 19
     radius = min(3.0, max(plot.step * 0.35, 1.2))
     for index, row in enumerate(rows):
         if row.omega3_supplement is None:

@@ -188,20 +188,14 @@ class History:
 def patient_history(*, patient: User, today: dt.date) -> History:
     """One query of (day, flag per factor) rows over the whole history up to today."""
     flags = {name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in LOGGED.items()}
-    rows = (
+    rows = list(
         CheckIn.objects.filter(patient=patient, day__lte=today)
         .annotate(**{f"logged_{name}": expr for name, expr in flags.items()})
         .values_list("day", *(f"logged_{name}" for name in LOGGED))
     )
-    checked_in = set()
-    by_factor = {name: set() for name in LOGGED}
-    for day, *logged in rows:
-        checked_in.add(day)
-        for name, was_logged in zip(LOGGED, logged, strict=True):
-            if was_logged:
-                by_factor[name].add(day)
     return History(
-        checked_in=frozenset(checked_in), by_factor={name: frozenset(days) for name, days in by_factor.items()}
+        checked_in=frozenset(row[0] for row in rows),
+        by_factor={name: frozenset(row[0] for row in rows if row[i]) for i, name in enumerate(LOGGED, start=1)},
     )
 
 

@@ -144,7 +144,7 @@ def test_it_refuses_an_unknown_time_zone(alice_client, alice):
 def test_home_sends_each_role_to_its_own_page(client, alice, charlie):
     assert client.get(reverse("home")).status_code == 200
     client.force_login(alice)
-    assert client.get(reverse("home"))["Location"] == reverse("today")
+    assert client.get(reverse("home"))["Location"] == reverse("dashboard")
     client.force_login(charlie)
     assert client.get(reverse("home"))["Location"] == reverse("clinician_home")
 

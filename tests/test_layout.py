@@ -6,7 +6,7 @@ from django.urls import reverse
 from tests.factories import ClinicianFactory
 
 PUBLIC_PAGES = ["home", "login", "signup", "password_reset", "password_reset_done"]
-PATIENT_PAGES = ["today", "history", "settings", "password_change"]
+PATIENT_PAGES = ["dashboard", "today", "history", "settings", "password_change"]
 
 
 def _assert_footer(html):

@@ -3,12 +3,13 @@ from django.urls import path, register_converter
 
 from tracker.converters import IsoDateConverter
 from tracker.forms import EmailAuthenticationForm
-from tracker.views import account, clinician, learn, patient, security
+from tracker.views import account, clinician, dashboard, learn, patient, security
 
 register_converter(IsoDateConverter, "isodate")
 
 urlpatterns = [
     path("", account.home, name="home"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("today/", patient.today, name="today"),
     path("checkin/<isodate:day>/", patient.checkin_day, name="checkin_day"),
     path("history/", patient.history, name="history"),

@@ -92,6 +92,10 @@ def test_a_patient_checks_in_with_the_keyboard_alone(page):
     _tab_to(page, "password")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
+    # Patients land on their dashboard; its first link logs today.
+    page.get_by_role("heading", name="Your dashboard").wait_for()
+    _tab_to_text(page, "Log today's check-in")
+    page.keyboard.press("Enter")
     page.get_by_role("heading", name="Today").wait_for()
 
     _tab_to(page, "sleep_hours")

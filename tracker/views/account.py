@@ -16,7 +16,7 @@ def home(request):
     if not user.is_authenticated:
         return render(request, "tracker/landing.html")
     if user.is_patient:
-        return redirect("today")
+        return redirect("dashboard")
     if user.is_clinician:
         return redirect("clinician_home")
     return redirect("admin:index")

@@ -1,0 +1,90 @@
+"""The inline SVG charts: gaps stay gaps, a strict CSP needs nothing inline, colours contrast."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+from tracker.charts import STRESS_AXIS, axis_up_to, bar_chart, calendar_chart, line_chart, omega3_chart
+from tracker.trends import DayValues, calendar_weeks
+
+TODAY = dt.date(2026, 11, 27)
+DAYS = [TODAY - dt.timedelta(days=6 - i) for i in range(7)]
+
+
+def test_a_line_breaks_where_a_day_was_not_logged():
+    svg = line_chart(DAYS, [3, 4, None, 5, None, None, 6], axis=STRESS_AXIS, series="stress", labelled_by="s")
+    paths = re.findall(r'<path class="chart-line[^"]*" d="([^"]+)"', svg)
+    assert len(paths) == 1  # 3-4 joined; 5 and 6 stand alone
+    assert paths[0].count("L") == 1
+    assert svg.count('<circle class="chart-dot') == 4  # one dot per logged day, none for the gaps
+
+
+def test_a_logged_zero_is_drawn_on_the_line_not_dropped():
+    svg = line_chart(DAYS, [0, 0, 0, None, None, None, None], axis=STRESS_AXIS, series="stress", labelled_by="s")
+    assert svg.count('<circle class="chart-dot') == 3
+    assert 'cy="128"' in svg  # the axis: HEIGHT - BOTTOM
+
+
+def test_bars_leave_gaps_and_mark_logged_zeros():
+    svg = bar_chart(DAYS, [2, None, 0, 5, None, None, 1], axis=axis_up_to(5, at_least=10, step=5), series="x",
+                    labelled_by="s")  # fmt: skip
+    assert svg.count('class="chart-bar') == 3
+    assert svg.count('class="chart-zero"') == 1
+
+
+def test_omega3_marks_the_supplement_yes_and_no_differently():
+    rows = [DayValues(day=d) for d in DAYS]
+    rows[0] = DayValues(day=DAYS[0], omega3_servings=2, omega3_supplement=True)
+    rows[1] = DayValues(day=DAYS[1], omega3_servings=0, omega3_supplement=False)
+    rows[2] = DayValues(day=DAYS[2], omega3_supplement=True)
+    svg = omega3_chart(rows, labelled_by="s")
+    assert svg.count('<circle class="chart-dot') == 2
+    assert svg.count('<circle class="chart-ring') == 1
+    assert svg.count('class="chart-bar') == 1
+    assert svg.count('class="chart-zero"') == 1
+
+
+def test_the_axis_grows_to_fit_the_largest_value():
+    assert axis_up_to(0, at_least=12, step=4).high == 12
+    assert axis_up_to(13.5, at_least=12, step=4).high == 16
+    assert axis_up_to(24, at_least=12, step=4).ticks == (0, 4, 8, 12, 16, 20, 24)
+
+
+def test_the_calendar_fills_checkin_days_and_outlines_the_others():
+    weeks = calendar_weeks({TODAY, TODAY - dt.timedelta(days=1)}, today=TODAY)
+    svg = calendar_chart(weeks, labelled_by="s")
+    assert svg.count('class="cal-yes"') == 2
+    assert svg.count('class="cal-no"') == 26 * 7 - 2 - 2  # Saturday and Sunday are still to come
+    assert "<title>Fri 27 Nov 2026: checked in</title>" in svg
+
+
+def test_charts_scale_to_the_page_and_need_nothing_inline():
+    rows = [DayValues(day=d, stress=i) for i, d in enumerate(DAYS)]
+    for svg in (
+        line_chart(DAYS, [r.stress for r in rows], axis=STRESS_AXIS, series="stress", labelled_by="s"),
+        omega3_chart(rows, labelled_by="s"),
+        calendar_chart(calendar_weeks(set(), today=TODAY), labelled_by="s"),
+    ):
+        assert 'viewBox="0 0 ' in svg
+        assert 'role="img" aria-labelledby="s"' in svg
+        assert "style" not in svg
+        assert "<script" not in svg
+        assert 'width="100%"' not in svg  # the width comes from CSS
+
+
+def _luminance(hex_colour):
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_every_chart_colour_has_3_to_1_contrast_on_white():
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "trends.css").read_text()
+    decorative = {"#fff", "#e9ecef"}  # backgrounds, grid lines and the score track
+    colours = set(re.findall(r"(?:fill|stroke|color):\s*(#[0-9a-fA-F]{3,6})", css)) - decorative
+    assert len(colours) >= 6
+    for colour in colours:
+        assert len(colour) == 7, colour
+        assert 1.05 / (_luminance(colour) + 0.05) >= 3, colour

@@ -1,0 +1,317 @@
+"""Trends for the patient's dashboard: this week, streaks, consistency scores and chart data.
+
+Everything is descriptive: counts and averages of what the patient logged,
+never a judgement or a target. Days are calendar days in the patient's own
+time zone. The dashboard costs a fixed number of queries whatever the length
+of the history: one for per-day "was it logged" flags over all history
+(streaks, scores, calendar), one aggregate for this week, and one row query
+plus one aggregate for the chart window.
+"""
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+
+from tracker.checkins import patient_today
+from tracker.models import CheckIn, User
+from tracker.streaks import ONE_DAY, Streaks, streaks_from_days
+
+WINDOW_CHOICES = (7, 30, 90)
+DEFAULT_WINDOW = 30
+CALENDAR_WEEKS = 26  # the check-in calendar shows about six months
+
+# Loop Habit Tracker's habit strength for a daily habit: a day's weight halves after 13 days.
+SCORE_HALF_LIFE_DAYS = 13
+SCORE_MULTIPLIER = 0.5 ** (1 / SCORE_HALF_LIFE_DAYS)
+
+# When a factor counts as logged on a check-in (the CheckIn.logged_* properties, in SQL).
+LOGGED = {
+    "sleep": Q(sleep_hours__isnull=False) | Q(sleep_quality__isnull=False),
+    "stress": Q(stress__isnull=False),
+    "omega3": Q(omega3_servings__isnull=False) | Q(omega3_supplement__isnull=False),
+    "fruit_veg": Q(fruit_veg_servings__isnull=False),
+}
+FACTOR_LABELS = {"sleep": "Sleep", "stress": "Stress", "omega3": "Omega-3", "fruit_veg": "Fruit & veg"}
+# A day with omega-3-rich foods or the supplement.
+OMEGA3_DAY = Q(omega3_servings__gt=0) | Q(omega3_supplement=True)
+
+CHART_FIELDS = ("sleep_hours", "sleep_quality", "stress", "omega3_servings", "omega3_supplement", "fruit_veg_servings")
+
+
+def window_from(raw) -> int:
+    """The chart window asked for in the query string; anything else means the default."""
+    try:
+        days = int(raw)
+    except (TypeError, ValueError):
+        return DEFAULT_WINDOW
+    return days if days in WINDOW_CHOICES else DEFAULT_WINDOW
+
+
+def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The ISO week (Monday to Sunday) containing `day`."""
+    monday = day - dt.timedelta(days=day.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+# ---------------------------------------------------------------- figures
+
+
+def mean(total, count: int) -> Decimal | None:
+    """An average to one decimal, rounded half up; exact whatever the database's number types."""
+    if not count:
+        return None
+    return (Decimal(str(total)) / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What was logged between two days (inclusive)."""
+
+    first_day: dt.date
+    last_day: dt.date
+    days_checked_in: int
+    sleep_hours_days: int
+    sleep_hours_avg: Decimal | None
+    sleep_quality_days: int
+    sleep_quality_avg: Decimal | None
+    stress_days: int
+    stress_avg: Decimal | None
+    omega3_logged_days: int
+    omega3_days: int
+    fruit_veg_days: int
+    fruit_veg_avg: Decimal | None
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+
+def period_figures(*, patient: User, first_day: dt.date, last_day: dt.date) -> Figures:
+    """Counts and averages over the patient's check-ins in a period, in one aggregate query.
+
+    Averages come from sums and counts, so they are exact on every database.
+    """
+    totals = CheckIn.objects.filter(patient=patient, day__gte=first_day, day__lte=last_day).aggregate(
+        days=Count("id"),
+        sleep_hours_n=Count("sleep_hours"),
+        sleep_hours_sum=Sum("sleep_hours"),
+        sleep_quality_n=Count("sleep_quality"),
+        sleep_quality_sum=Sum("sleep_quality"),
+        stress_n=Count("stress"),
+        stress_sum=Sum("stress"),
+        omega3_logged=Count("id", filter=LOGGED["omega3"]),
+        omega3_days=Count("id", filter=OMEGA3_DAY),
+        fruit_veg_n=Count("fruit_veg_servings"),
+        fruit_veg_sum=Sum("fruit_veg_servings"),
+    )
+    return Figures(
+        first_day=first_day,
+        last_day=last_day,
+        days_checked_in=totals["days"],
+        sleep_hours_days=totals["sleep_hours_n"],
+        sleep_hours_avg=mean(totals["sleep_hours_sum"], totals["sleep_hours_n"]),
+        sleep_quality_days=totals["sleep_quality_n"],
+        sleep_quality_avg=mean(totals["sleep_quality_sum"], totals["sleep_quality_n"]),
+        stress_days=totals["stress_n"],
+        stress_avg=mean(totals["stress_sum"], totals["stress_n"]),
+        omega3_logged_days=totals["omega3_logged"],
+        omega3_days=totals["omega3_days"],
+        fruit_veg_days=totals["fruit_veg_n"],
+        fruit_veg_avg=mean(totals["fruit_veg_sum"], totals["fruit_veg_n"]),
+    )
+
+
+# ---------------------------------------------------------------- consistency
+
+
+def consistency_series(logged: Collection[dt.date], *, first_day: dt.date, last_day: dt.date) -> list[float]:
+    """Habit strength (0 to 1) at the end of each day from `first_day` to `last_day`.
+
+    score_t = score_(t-1) * m + c_t * (1 - m), starting from 0 the day before
+    `first_day`. Written as a step up or down so that floating point can never
+    make a logged day lower the score or a missed day raise it.
+    """
+    # Day numbers rather than dates: this loop runs over the whole history for each factor.
+    logged_days = {day.toordinal() for day in logged}
+    score = 0.0
+    series = []
+    for day in range(first_day.toordinal(), last_day.toordinal() + 1):
+        if day in logged_days:
+            score += (1 - SCORE_MULTIPLIER) * (1 - score)
+        else:
+            score *= SCORE_MULTIPLIER
+        series.append(score)
+    return series
+
+
+def consistency_score(logged: Collection[dt.date], *, first_day: dt.date | None, today: dt.date) -> int:
+    """The score from 0 to 100 for one factor.
+
+    The series starts at the patient's first check-in (0 before it) and runs
+    through yesterday, plus today once the factor is logged today: opening the
+    app in the morning never lowers the score.
+    """
+    if first_day is None:
+        return 0
+    last_day = today if today in logged else today - ONE_DAY
+    if last_day < first_day:
+        return 0
+    return round(100 * consistency_series(logged, first_day=first_day, last_day=last_day)[-1])
+
+
+@dataclass(frozen=True)
+class Score:
+    factor: str
+    label: str
+    value: int
+
+
+# ---------------------------------------------------------------- history flags
+
+
+@dataclass(frozen=True)
+class History:
+    """Which days had a check-in, and which factors were logged on each."""
+
+    checked_in: frozenset[dt.date]
+    by_factor: dict[str, frozenset[dt.date]]
+
+    @property
+    def first_day(self) -> dt.date | None:
+        return min(self.checked_in, default=None)
+
+
+def patient_history(*, patient: User, today: dt.date) -> History:
+    """One query of (day, flag per factor) rows over the whole history up to today."""
+    flags = {name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in LOGGED.items()}
+    rows = list(
+        CheckIn.objects.filter(patient=patient, day__lte=today)
+        .annotate(**{f"logged_{name}": expr for name, expr in flags.items()})
+        .values_list("day", *(f"logged_{name}" for name in LOGGED))
+    )
+    return History(
+        checked_in=frozenset(row[0] for row in rows),
+        by_factor={name: frozenset(row[0] for row in rows if row[i]) for i, name in enumerate(LOGGED, start=1)},
+    )
+
+
+def scores_from(history: History, *, today: dt.date) -> list[Score]:
+    return [
+        Score(
+            factor=name,
+            label=FACTOR_LABELS[name],
+            value=consistency_score(history.by_factor[name], first_day=history.first_day, today=today),
+        )
+        for name in LOGGED
+    ]
+
+
+# ---------------------------------------------------------------- calendar
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: dt.date
+    checked_in: bool
+    future: bool
+
+
+def calendar_weeks(checked_in: Collection[dt.date], *, today: dt.date, weeks: int = CALENDAR_WEEKS):
+    """Whole Monday-to-Sunday weeks ending with this week, oldest first; days after today are `future`."""
+    monday, _ = week_of(today)
+    start = monday - dt.timedelta(weeks=weeks - 1)
+    return [
+        [
+            CalendarDay(day=day, checked_in=day in checked_in, future=day > today)
+            for day in (start + dt.timedelta(weeks=w, days=d) for d in range(7))
+        ]
+        for w in range(weeks)
+    ]
+
+
+# ---------------------------------------------------------------- chart rows
+
+
+@dataclass(frozen=True)
+class DayValues:
+    """One calendar day of the chart window; every value is None when not logged."""
+
+    day: dt.date
+    sleep_hours: Decimal | None = None
+    sleep_quality: int | None = None
+    stress: int | None = None
+    omega3_servings: int | None = None
+    omega3_supplement: bool | None = None
+    fruit_veg_servings: int | None = None
+
+    @cached_property
+    def label(self) -> str:
+        # Formatted once per day rather than once per table cell: it is most of the page's rendering time.
+        return f"{self.day:%a %-d %b}"
+
+    @property
+    def sleep_hours_text(self) -> str | None:
+        """Quarter hours without trailing zeros: 7.50 is "7.5", 10.00 is "10"."""
+        if self.sleep_hours is None:
+            return None
+        return f"{float(self.sleep_hours):g}"
+
+
+def chart_rows(*, patient: User, first_day: dt.date, last_day: dt.date) -> list[DayValues]:
+    """Every day from `first_day` to `last_day`, with the stored values or gaps (one query)."""
+    stored = {
+        row["day"]: row
+        for row in CheckIn.objects.filter(patient=patient, day__gte=first_day, day__lte=last_day).values(
+            "day", *CHART_FIELDS
+        )
+    }
+    days = (first_day + dt.timedelta(days=offset) for offset in range((last_day - first_day).days + 1))
+    return [DayValues(**stored[day]) if day in stored else DayValues(day=day) for day in days]
+
+
+# ---------------------------------------------------------------- the dashboard
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    today: dt.date
+    checked_in_today: bool
+    has_checkins: bool
+    week: Figures
+    week_last_day: dt.date  # Sunday; `week.last_day` stops at today
+    streaks: Streaks
+    scores: list[Score]
+    window_days: int
+    window: Figures
+    rows: list[DayValues]
+    calendar: list[list[CalendarDay]]
+    calendar_checked_in: int
+    calendar_days: int
+
+
+def patient_dashboard(*, patient: User, window_days: int, now: dt.datetime | None = None) -> Dashboard:
+    today = patient_today(patient=patient, now=now)
+    history = patient_history(patient=patient, today=today)
+    monday, sunday = week_of(today)
+    window_first = today - dt.timedelta(days=window_days - 1)
+    calendar = calendar_weeks(history.checked_in, today=today)
+    past = [cell for week in calendar for cell in week if not cell.future]
+    return Dashboard(
+        today=today,
+        checked_in_today=today in history.checked_in,
+        has_checkins=bool(history.checked_in),
+        week=period_figures(patient=patient, first_day=monday, last_day=today),
+        week_last_day=sunday,
+        streaks=streaks_from_days(history.checked_in, today=today),
+        scores=scores_from(history, today=today),
+        window_days=window_days,
+        window=period_figures(patient=patient, first_day=window_first, last_day=today),
+        rows=chart_rows(patient=patient, first_day=window_first, last_day=today),
+        calendar=calendar,
+        calendar_checked_in=sum(cell.checked_in for cell in past),
+        calendar_days=len(past),
+    )

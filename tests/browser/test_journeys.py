@@ -12,8 +12,24 @@ from tracker.models import CheckIn, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PUBLIC_PATHS = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
-PATIENT_PATHS = ["/today/", "/history/", "/settings/", "/accounts/password/change/"]
+PUBLIC_PATHS = [
+    "/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/learn/",
+    "/learn/references/",
+    "/learn/omega3/",
+]
+PATIENT_PATHS = [
+    "/dashboard/",
+    "/dashboard/?days=90",
+    "/today/",
+    "/history/",
+    "/settings/",
+    "/accounts/password/change/",
+    "/learn/sleep/",
+]
 
 
 def test_a_new_patient_signs_up_checks_in_and_edits_yesterday(page):
@@ -38,8 +54,16 @@ def test_a_new_patient_signs_up_checks_in_and_edits_yesterday(page):
     page.get_by_label("Private note (optional)").fill("First day")
     page.get_by_role("button", name="Save check-in").click()
     page.get_by_text("Saved your check-in for today").wait_for()
+    # The confirmation teaches something about a factor just logged, with its source.
+    card = page.locator(".learn-card")
+    assert "Source:" in card.inner_text()
     audit_accessibility(page)
     screenshot(page, "checkin-saved")
+    card.locator("h2 a").click()
+    page.locator("ol.references li").first.wait_for()
+    audit_accessibility(page)
+    screenshot(page, "learn-note")
+    page.get_by_role("link", name="Today", exact=True).click()
 
     # Yesterday, from the day strip.
     page.get_by_role("link", name="Yesterday").click()
@@ -53,6 +77,12 @@ def test_a_new_patient_signs_up_checks_in_and_edits_yesterday(page):
         today: 3,
         today - dt.timedelta(days=1): 6,
     }
+
+    page.get_by_role("link", name="Dashboard").click()
+    page.get_by_role("heading", name="This week").wait_for()
+    assert page.locator("svg.chart").count() >= 1
+    audit_accessibility(page)
+    screenshot(page, "dashboard")
 
     page.get_by_role("link", name="History").click()
     rows = page.locator("table tbody tr")

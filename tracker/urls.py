@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from tracker.converters import IsoDateConverter
 from tracker.forms import EmailAuthenticationForm
-from tracker.views import account, clinician, dashboard, learn, patient, security
+from tracker.views import account, clinician, dashboard, data, learn, patient, security
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("checkin/<isodate:day>/", patient.checkin_day, name="checkin_day"),
     path("history/", patient.history, name="history"),
     path("settings/", account.account_settings, name="settings"),
+    path("settings/data/", data.my_data, name="my_data"),
+    path("settings/data/export.json", data.export_json, name="export_json"),
+    path("settings/data/export-csv.zip", data.export_csv, name="export_csv"),
+    path("settings/data/export-fhir.json", data.export_fhir, name="export_fhir"),
+    path("settings/data/delete/", data.delete_account, name="delete_account"),
     path("clinician/", clinician.clinician_home, name="clinician_home"),
     path("learn/", learn.learn_index, name="learn"),
     path("learn/references/", learn.learn_references, name="learn_references"),

@@ -1,0 +1,187 @@
+"""Data rights: a patient downloads everything they entered, or deletes their account.
+
+Exports: JSON (every section), CSV (a ZIP with one CSV file per section) and a
+FHIR R4 Bundle of Observations (one per factor per day). Deletion removes the
+patient's health and personal data and keeps a minimal audit record.
+"""
+
+import csv
+import datetime as dt
+import io
+import json
+import uuid
+import zipfile
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from tracker.models import CheckIn, Enrolment, NoteOpened, User
+
+CHECKIN_COLUMNS = [
+    "day",
+    "sleep_hours",
+    "sleep_quality",
+    "stress",
+    "omega3_servings",
+    "omega3_supplement",
+    "fruit_veg_servings",
+    "note",
+    "created_at",
+    "updated_at",
+]
+
+# FHIR: LOINC only where it truly fits (sleep duration); the project's own code
+# system for the rest, as no LOINC code matches a 0-10 self-rating or combined
+# fruit-and-vegetable servings.
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+OWN_CODES = "https://wellness-tracker.example/fhir/CodeSystem/self-report"
+FHIR_FACTORS = [
+    # field, system, code, display, value kind, unit
+    ("sleep_hours", LOINC, "93832-4", "Sleep duration", "quantity", ("h", "hours")),
+    ("sleep_quality", OWN_CODES, "sleep-quality", "Self-rated sleep quality (1 to 5)", "integer", None),
+    ("stress", OWN_CODES, "stress-rating", "Self-rated stress (0 none to 10 the most imaginable)", "integer", None),
+    ("omega3_servings", OWN_CODES, "omega3-food-servings", "Servings of omega-3-rich foods", "integer", None),
+    ("omega3_supplement", OWN_CODES, "omega3-usual-supplement", "Took usual omega-3 supplement", "boolean", None),
+    ("fruit_veg_servings", OWN_CODES, "fruit-veg-servings", "Servings of fruit and vegetables", "integer", None),
+]  # fmt: skip
+
+
+def _iso(value):
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _checkins(patient):
+    rows = CheckIn.objects.filter(patient=patient).order_by("day").values(*CHECKIN_COLUMNS)
+    return [{k: (str(v) if k == "sleep_hours" and v is not None else _iso(v)) for k, v in row.items()} for row in rows]
+
+
+def export_sections(*, patient: User) -> dict[str, list[dict]]:
+    """Everything the patient entered or chose, by section. No other person's data."""
+    account = {
+        "email": patient.email,
+        "first_name": patient.first_name,
+        "time_zone": patient.time_zone,
+        "date_joined": _iso(patient.date_joined),
+    }
+    clinics = [
+        {"clinic": row["clinic__name"], "joined_at": _iso(row["joined_at"]), "left_at": _iso(row["left_at"])}
+        for row in Enrolment.objects.filter(patient=patient)
+        .order_by("joined_at")
+        .values("clinic__name", "joined_at", "left_at")
+    ]
+    notes_opened = [
+        {"note": row["note__slug"], "day": _iso(row["day"])}
+        for row in NoteOpened.objects.filter(patient=patient).order_by("day").values("note__slug", "day")
+    ]
+    return {
+        "account": [account],
+        "checkins": _checkins(patient),
+        "clinic_history": clinics,
+        "notes_opened": notes_opened,
+    }
+
+
+def export_json(*, patient: User) -> str:
+    payload = {"exported_at": _iso(timezone.now()), "format": "wellness-tracker export v1"}
+    payload.update(export_sections(patient=patient))
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def _csv_text(rows: list[dict]) -> str:
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({k: _csv_cell(v) for k, v in row.items()} for row in rows)
+    return out.getvalue()
+
+
+def _csv_cell(value):
+    """Neutralise spreadsheet formulas in free text (a note starting with "=" stays text)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def export_csv_zip(*, patient: User) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, rows in export_sections(patient=patient).items():
+            archive.writestr(f"{name}.csv", _csv_text(rows))
+    return buffer.getvalue()
+
+
+def export_fhir_bundle(*, patient: User) -> dict:
+    """A FHIR R4 Bundle (collection): the patient, then one Observation per factor per day."""
+    patient_uuid = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{settings.SITE_URL}/patients/{patient.pk}')}"
+    entries = [{"fullUrl": patient_uuid, "resource": {"resourceType": "Patient", "active": True}}]
+    for checkin in CheckIn.objects.filter(patient=patient).order_by("day"):
+        for field, system, code, display, kind, unit in FHIR_FACTORS:
+            value = getattr(checkin, field)
+            if value is None:
+                continue
+            observation = {
+                "resourceType": "Observation",
+                "status": "final",
+                "category": [
+                    {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                "code": "survey",
+                                "display": "Survey",
+                            }
+                        ]
+                    }
+                ],
+                "code": {"coding": [{"system": system, "code": code, "display": display}], "text": display},
+                "subject": {"reference": patient_uuid},
+                "effectiveDateTime": checkin.day.isoformat(),
+                "issued": checkin.updated_at.astimezone(dt.UTC).isoformat(),
+            }
+            if kind == "quantity":
+                observation["valueQuantity"] = {"value": float(value), "unit": unit[1], "system": UCUM, "code": unit[0]}
+            elif kind == "boolean":
+                observation["valueBoolean"] = bool(value)
+            else:
+                observation["valueInteger"] = int(value)
+            entries.append({"fullUrl": f"urn:uuid:{uuid.uuid4()}", "resource": observation})
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": timezone.now().astimezone(dt.UTC).isoformat(),
+        "entry": entries,
+    }
+
+
+def _sessions_of(user: User):
+    """The user's server-side sessions. Sessions aren't indexed by user, so this
+    reads them all: fine for a rare action like deleting an account."""
+    for session in Session.objects.iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            yield session.session_key
+
+
+class WrongPassword(Exception):
+    pass
+
+
+def account_delete(*, user: User, password: str) -> None:
+    """Delete the patient and everything of theirs. Raises WrongPassword."""
+    if not user.check_password(password):
+        raise WrongPassword
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    with transaction.atomic():
+        Session.objects.filter(session_key__in=list(_sessions_of(user))).delete()
+        email = user.email.casefold()
+        for model in (AccessAttempt, AccessLog, AccessFailureLog):
+            model.objects.filter(username__iexact=email).delete()
+        user.delete()  # cascades to check-ins, enrolments, notes opened and every other row of theirs

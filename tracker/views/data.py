@@ -1,0 +1,60 @@
+"""The patient's data rights: download everything, delete the account."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tracker import privacy
+from tracker.access import patient_required
+from tracker.forms import PasswordConfirmForm
+
+
+def _download(content, *, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _stamp():
+    return timezone.localdate().isoformat()
+
+
+@patient_required
+def my_data(request):
+    return render(request, "tracker/my_data.html", {"form": PasswordConfirmForm(user=request.user)})
+
+
+@patient_required
+def export_json(request):
+    body = privacy.export_json(patient=request.user)
+    return _download(body, content_type="application/json", filename=f"wellness-tracker-{_stamp()}.json")
+
+
+@patient_required
+def export_csv(request):
+    body = privacy.export_csv_zip(patient=request.user)
+    return _download(body, content_type="application/zip", filename=f"wellness-tracker-{_stamp()}-csv.zip")
+
+
+@patient_required
+def export_fhir(request):
+    body = json.dumps(privacy.export_fhir_bundle(patient=request.user), indent=2)
+    return _download(body, content_type="application/fhir+json", filename=f"wellness-tracker-{_stamp()}-fhir.json")
+
+
+@patient_required
+@require_POST
+def delete_account(request):
+    form = PasswordConfirmForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(request, "tracker/my_data.html", {"form": form, "delete_open": True}, status=400)
+    user = request.user
+    logout(request)
+    privacy.account_delete(user=user, password=form.cleaned_data["password"])
+    messages.success(request, "Your account and everything in it have been deleted.")
+    return redirect("home")

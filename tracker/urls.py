@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from tracker.converters import IsoDateConverter
 from tracker.forms import EmailAuthenticationForm
-from tracker.views import account, clinician, patient
+from tracker.views import account, clinician, membership, patient
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -14,6 +14,15 @@ urlpatterns = [
     path("history/", patient.history, name="history"),
     path("settings/", account.account_settings, name="settings"),
     path("clinician/", clinician.clinician_home, name="clinician_home"),
+    path("clinician/clinics/<int:clinic_id>/", clinician.clinic_dashboard, name="clinic_dashboard"),
+    path(
+        "clinician/clinics/<int:clinic_id>/engagement.csv", clinician.clinic_dashboard_csv, name="clinic_dashboard_csv"
+    ),
+    path("clinician/clinics/<int:clinic_id>/invite/", clinician.clinic_invite, name="clinic_invite"),
+    path("clinician/invitations/<str:token>/", membership.clinician_invitation, name="clinician_invitation"),
+    path("join/", membership.join_with_code, name="join_with_code"),
+    path("join/<str:code>/", membership.join, name="join"),
+    path("clinics/<int:clinic_id>/leave/", membership.leave, name="leave_clinic"),
     # Accounts: sign-up is ours; the rest are Django's own flows, styled.
     path("accounts/signup/", account.signup, name="signup"),
     path(

@@ -217,7 +217,6 @@ class DashboardPeriodForm(forms.Form):
     end = forms.CharField(
         label="Last week",
         required=False,
-        max_length=10,
         help_text="An ISO week, like 2026-W48. Empty: this week.",
         widget=forms.TextInput(attrs={"type": "week", "placeholder": "2026-W48"}),
     )
@@ -239,7 +238,7 @@ class DashboardPeriodForm(forms.Form):
         raw = self.cleaned_data["end"].strip()
         if not raw:
             return None
-        match = re.fullmatch(r"(\d{4})-?W(\d{1,2})", raw, flags=re.IGNORECASE)
+        match = re.fullmatch(r"(\d{4})-?W(\d{1,2})", raw[:20], flags=re.IGNORECASE)
         try:
             monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1) if match else None
         except ValueError:

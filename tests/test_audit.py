@@ -34,14 +34,16 @@ def test_it_refuses_to_delete_an_event(event):
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
-@pytest.mark.parametrize("method", ["update", "delete"])
-def test_it_refuses_bulk_changes(event, method):
+def test_it_refuses_bulk_updates(event):
     with pytest.raises(AuditLogIsAppendOnly):
-        if method == "update":
-            AuditEvent.objects.filter(pk=event.pk).update(action="clinic_left")
-        else:
-            AuditEvent.objects.all().delete()
+        AuditEvent.objects.filter(pk=event.pk).update(action="clinic_left")
     assert AuditEvent.objects.get(pk=event.pk).action == AuditEvent.Action.DASHBOARD_VIEWED
+
+
+def test_it_refuses_bulk_deletes(event):
+    with pytest.raises(AuditLogIsAppendOnly):
+        AuditEvent.objects.all().delete()
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
 def test_it_keeps_the_event_and_the_user_id_when_the_user_is_deleted(event, alice):
@@ -65,7 +67,8 @@ def test_it_records_anonymous_actors_as_nobody(db):
     from django.contrib.auth.models import AnonymousUser
 
     event = audit_record(actor=AnonymousUser(), action=AuditEvent.Action.CHECKINS_LISTED)
-    assert event.actor is None and event.actor_ref is None
+    assert event.actor is None
+    assert event.actor_ref is None
 
 
 def test_a_later_feature_can_add_its_own_metadata(db):

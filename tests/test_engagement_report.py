@@ -60,7 +60,8 @@ def test_it_withholds_everything_when_fewer_than_5_are_enrolled():
 def test_it_withholds_the_active_count_when_the_inactive_remainder_is_small(inactive):
     # 20 active of 20 + inactive: showing 20 would single out the few who did not check in.
     row = _report([_week(20 + inactive, [20, 0, 0, 0, 0, 0, 0])]).rows[0]
-    assert row.active.withheld and row.active_share.withheld
+    assert row.active.withheld
+    assert row.active_share.withheld
     assert row.mean_days.text == "1.0"  # drawn from 20 patients: shown
 
 

@@ -49,12 +49,13 @@ PATIENTS = int(os.environ.get("BENCH_PATIENTS", "10000"))
 DAYS = 365
 CLINIC_NAME = "Benchmark clinic"
 CLINICIAN_EMAIL = "bench-clinician@bench.example"
-ZONES = "ARRAY['America/New_York','America/Chicago','America/Denver','America/Los_Angeles','Europe/London']"
 
-USERS_SQL = f"""
+USERS_SQL = """
 INSERT INTO tracker_user (password, is_superuser, email, first_name, role, time_zone, is_staff, is_active, date_joined)
-SELECT '!', false, 'bench' || g || '@bench.example', '', 'patient', ({ZONES})[1 + g %% 5], false, true,
-       now() - interval '400 days'
+SELECT '!', false, 'bench' || g || '@bench.example', '', 'patient',
+       (ARRAY['America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles',
+              'Europe/London'])[1 + g %% 5],
+       false, true, now() - interval '400 days'
 FROM generate_series(1, %(n)s) AS g
 """
 

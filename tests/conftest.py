@@ -6,6 +6,7 @@ import time_machine
 from django.db import connection
 
 from tests.factories import ClinicFactory, ClinicianFactory, UserFactory
+from tracker.models import User
 
 # 27 November 2026, 15:00 UTC: Friday morning in Los Angeles, Saturday 04:00 in Auckland.
 NOW = dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)
@@ -80,3 +81,22 @@ def textstat_offline(tmp_path_factory):
     yield textstat
     nltk.download = original_download
     nltk.data.path.remove(str(root))
+
+
+@pytest.fixture
+def alices_clinic(charlie):
+    return charlie.clinics.get()
+
+
+@pytest.fixture
+def dora(db):
+    """A clinician at another clinic: must get a 404 for Alice's clinic."""
+    clinician = ClinicianFactory(email="dora@example.com", first_name="Dora")
+    ClinicFactory(name="Dora's clinic").clinicians.add(clinician)
+    return clinician
+
+
+@pytest.fixture
+def sam(db):
+    """A staff member (admin site), not a clinician."""
+    return UserFactory(email="sam@example.com", first_name="Sam", role=User.Role.STAFF, is_staff=True)

@@ -1,43 +1,86 @@
-"""Staff edit notes and citations in the admin; view counts are read-only there."""
+"""The admin: staff manage clinics; individual check-ins are break-glass and audited."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from tracker.models import Citation, Note, NoteViewDay, User
-
-pytestmark = pytest.mark.django_db
+from tests.factories import CheckInFactory, UserFactory
+from tracker.models import AuditEvent, User
 
 
 @pytest.fixture
-def staff_client(client):
-    client.force_login(User.objects.create_superuser(email="staff@example.com", password="x" * 16))
-    return client
+def superuser(db):
+    return User.objects.create_superuser(email="root@example.com", password="x")
 
 
-def test_staff_can_edit_a_note_with_its_reference_list_inline(staff_client):
-    note = Note.objects.get(slug="sleep")
-    html = staff_client.get(reverse("admin:tracker_note_change", args=[note.pk])).content.decode()
-    assert 'id="references-group"' in html
-    assert "watson-2015" in html
+@pytest.fixture
+def granted_superuser(superuser):
+    superuser.user_permissions.add(Permission.objects.get(codename="view_individual_checkins"))
+    return superuser
 
 
-def test_staff_can_edit_a_citation(staff_client):
-    citation = Citation.objects.get(key="reddy-2010")
-    response = staff_client.get(reverse("admin:tracker_citation_change", args=[citation.pk]))
+@pytest.fixture
+def checkin(alice):
+    return CheckInFactory(patient=alice, note="PRIVATE NOTE")
+
+
+def test_a_superuser_without_the_grant_cannot_see_checkins(client, superuser, checkin):
+    client.force_login(superuser)
+    assert client.get(reverse("admin:tracker_checkin_changelist")).status_code == 403
+    assert client.get(reverse("admin:tracker_checkin_change", args=[checkin.pk])).status_code == 403
+    assert "tracker/checkin" not in client.get(reverse("admin:index")).content.decode()
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_grant_without_superuser_status_is_not_enough(client, checkin):
+    staff = UserFactory(role=User.Role.STAFF, is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_individual_checkins", "view_checkin"]))
+    client.force_login(staff)
+    assert client.get(reverse("admin:tracker_checkin_changelist")).status_code == 403
+
+
+def test_a_granted_superuser_sees_checkins_and_every_look_is_audited(client, granted_superuser, checkin):
+    client.force_login(granted_superuser)
+    assert client.get(reverse("admin:tracker_checkin_changelist")).status_code == 200
+    detail = client.get(reverse("admin:tracker_checkin_change", args=[checkin.pk]))
+    assert detail.status_code == 200
+    assert "PRIVATE NOTE" in detail.content.decode()
+    actions = list(AuditEvent.objects.order_by("id").values_list("action", "actor_id", "metadata"))
+    assert actions == [
+        (AuditEvent.Action.CHECKINS_LISTED, granted_superuser.pk, {"page": "0"}),
+        (AuditEvent.Action.CHECKIN_VIEWED, granted_superuser.pk, {"checkin": str(checkin.pk)}),
+    ]
+
+
+def test_checkins_are_read_only_even_for_a_granted_superuser(client, granted_superuser, checkin):
+    client.force_login(granted_superuser)
+    assert client.get(reverse("admin:tracker_checkin_add")).status_code == 403
+    client.post(reverse("admin:tracker_checkin_change", args=[checkin.pk]), {"stress": "9"})
+    checkin.refresh_from_db()
+    assert checkin.stress == 3
+    assert client.post(reverse("admin:tracker_checkin_delete", args=[checkin.pk]), {"post": "yes"}).status_code == 403
+
+
+def test_the_audit_log_is_read_only_and_for_superusers(client, superuser, sam):
+    sam.user_permissions.add(*Permission.objects.filter(content_type__model="auditevent"))
+    client.force_login(sam)
+    assert client.get(reverse("admin:tracker_auditevent_changelist")).status_code == 403
+    client.force_login(superuser)
+    assert client.get(reverse("admin:tracker_auditevent_changelist")).status_code == 200
+    assert client.get(reverse("admin:tracker_auditevent_add")).status_code == 403
+
+
+def test_staff_manage_clinics_and_their_clinicians(client, superuser, charlie, alices_clinic):
+    client.force_login(superuser)
+    response = client.get(reverse("admin:tracker_clinic_change", args=[alices_clinic.pk]))
     assert response.status_code == 200
-    assert "unconfirmed" in response.content.decode()
-
-
-def test_view_counts_are_read_only_in_the_admin(staff_client):
-    NoteViewDay.objects.create(note=Note.objects.get(slug="sleep"), day="2026-11-27", views=3)
-    assert staff_client.get(reverse("admin:tracker_noteviewday_changelist")).status_code == 200
-    assert staff_client.get(reverse("admin:tracker_noteviewday_add")).status_code == 403
-
-
-def test_a_note_cannot_take_the_references_pages_address():
-    from django.core.exceptions import ValidationError
-
-    note = Note.objects.get(slug="sleep")
-    note.slug = "references"
-    with pytest.raises(ValidationError):
-        note.full_clean()
+    html = response.content.decode()
+    assert "is_admin" in html
+    assert alices_clinic.invite_code in html
+    response = client.post(
+        reverse("admin:tracker_clinic_changelist"),
+        {"action": "issue_new_codes", "_selected_action": [alices_clinic.pk]},
+    )
+    old = alices_clinic.invite_code
+    alices_clinic.refresh_from_db()
+    assert alices_clinic.invite_code != old

@@ -66,3 +66,20 @@ def test_seed_demo_prints_progress_and_the_logins(db, frozen_now, capsys):
     assert "Patient 1/42" in out
     assert DEMO_PATIENT_EMAIL in out
     assert DEMO_CLINICIAN_EMAIL in out
+
+
+def test_the_demo_clinician_is_the_admin_clinician_and_sees_a_populated_dashboard(client, db, frozen_now):
+    from django.urls import reverse
+
+    from tracker.models import ClinicMembership, PatientWeek
+
+    seed_demo(now=NOW)
+    clinic = Clinic.objects.get()
+    membership = ClinicMembership.objects.get(clinic=clinic, clinician__email=DEMO_CLINICIAN_EMAIL)
+    assert membership.is_admin
+    assert PatientWeek.objects.exists()  # seed_demo builds the rollup its bulk inserts bypassed
+    client.force_login(membership.clinician)
+    html = client.get(reverse("clinic_dashboard", args=[clinic.pk])).content.decode()
+    assert '<dd class="col-sm-5">42</dd>' in html  # enrolled patients
+    assert html.count("<td>fewer than 5</td>") < 30
+    assert "Invite a clinician" in html

@@ -46,3 +46,15 @@ def test_bootstrap_files_exist_in_the_static_finders():
 
     assert finders.find("bootstrap/css/bootstrap.min.css")
     assert finders.find("bootstrap/js/bootstrap.bundle.min.js")
+
+
+def test_clinic_pages_show_the_crisis_line(client, alice, charlie, alices_clinic, frozen_now):
+    _assert_footer(client.get(reverse("join", args=[alices_clinic.invite_code])).content.decode())
+    _assert_footer(client.get(reverse("join", args=["NOTACODE"])).content.decode())
+    _assert_footer(client.get(reverse("clinician_invitation", args=["bad"])).content.decode())
+    client.force_login(charlie)
+    for name in ["clinician_home"]:
+        _assert_footer(client.get(reverse(name)).content.decode())
+    html = client.get(reverse("clinic_dashboard", args=[alices_clinic.pk])).content.decode()
+    _assert_footer(html)
+    assert "<script>" not in html

@@ -26,3 +26,16 @@ def test_it_fails_loudly_on_a_bad_number(monkeypatch):
 def test_it_splits_lists(monkeypatch):
     monkeypatch.setenv("HOSTS", " a.example, ,b.example ")
     assert env_list("HOSTS") == ["a.example", "b.example"]
+
+
+def test_it_refuses_a_minimum_cell_size_below_one():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CLINIC_MIN_CELL_SIZE": "0", "DJANGO_SETTINGS_MODULE": "wellness.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "CLINIC_MIN_CELL_SIZE must be 1 or more" in result.stderr

@@ -1,14 +1,35 @@
 """Staff administration of accounts, clinics and the educational notes.
 
-Check-ins are deliberately not registered: staff do not browse patients'
-health values here. Nor is NoteOpened (which patient opened which note).
+Staff create clinics and choose their clinicians (and which of them are admin
+clinicians). Enrolments are shown read-only: patients join and leave
+themselves. Individual check-ins are visible only to superusers who were
+explicitly granted `view_individual_checkins`, and every look is audited. The
+audit log itself is read-only, for superusers only. NoteOpened (which patient
+opened which note) is not registered.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Permission
 from django.db import models
+from django.db.models import Q
 
-from tracker.models import Citation, Clinic, Enrolment, Note, NoteCitation, NoteViewDay, User
+from tracker.audit import audit_record
+from tracker.clinics import clinic_issue_new_code
+from tracker.models import (
+    AuditEvent,
+    CheckIn,
+    Citation,
+    Clinic,
+    ClinicMembership,
+    Enrolment,
+    Note,
+    NoteCitation,
+    NoteViewDay,
+    User,
+)
+
+CHECKIN_PERMISSION = "view_individual_checkins"
 
 
 @admin.register(User)
@@ -28,19 +49,122 @@ class UserAdmin(DjangoUserAdmin):
     ]
 
 
+class MembershipInline(admin.TabularInline):
+    model = ClinicMembership
+    extra = 1
+    fields = ["clinician", "is_admin", "created_at"]
+    readonly_fields = ["created_at"]
+    raw_id_fields = ["clinician"]
+
+
 class EnrolmentInline(admin.TabularInline):
+    """Read-only: joining and leaving are the patient's own decisions."""
+
     model = Enrolment
     extra = 0
     fields = ["patient", "joined_at", "left_at"]
-    raw_id_fields = ["patient"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Clinic)
 class ClinicAdmin(admin.ModelAdmin):
     list_display = ["name", "created_at"]
     search_fields = ["name"]
-    filter_horizontal = ["clinicians"]
-    inlines = [EnrolmentInline]
+    fields = ["name", "invite_code", "created_at"]
+    readonly_fields = ["invite_code"]
+    inlines = [MembershipInline, EnrolmentInline]
+    actions = ["issue_new_codes"]
+
+    @admin.action(description="Issue a new invitation code (the old code stops working)")
+    def issue_new_codes(self, request, queryset):
+        for clinic in queryset:
+            clinic_issue_new_code(clinic=clinic)
+        self.message_user(request, f"Issued new codes for {queryset.count()} clinic(s).", messages.SUCCESS)
+
+
+def may_view_individual_checkins(user) -> bool:
+    """A superuser who was explicitly granted the permission.
+
+    user.has_perm() is always True for superusers, so the grant is looked up
+    directly: being a superuser is not enough on its own.
+    """
+    if not (user.is_active and user.is_superuser):
+        return False
+    return (
+        Permission.objects.filter(codename=CHECKIN_PERMISSION, content_type__app_label="tracker")
+        .filter(Q(user=user) | Q(group__user=user))
+        .exists()
+    )
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    """Read-only, break-glass access to individual check-ins. Every look is audited."""
+
+    list_display = ["id", "patient", "day", "created_at"]
+    list_filter = []
+    date_hierarchy = None
+    raw_id_fields = ["patient"]
+
+    def has_module_permission(self, request):
+        return may_view_individual_checkins(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return may_view_individual_checkins(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if self.has_view_permission(request):
+            page = request.GET.get("p", "0")
+            audit_record(actor=request.user, action=AuditEvent.Action.CHECKINS_LISTED, page=page[:10])
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self.has_view_permission(request):
+            audit_record(actor=request.user, action=AuditEvent.Action.CHECKIN_VIEWED, checkin=str(object_id)[:20])
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log: superusers may read it; nobody may change it."""
+
+    list_display = ["at", "action", "actor_ref", "actor", "clinic_ref", "clinic"]
+    list_filter = ["action"]
+    fields = ["at", "action", "actor", "actor_ref", "clinic", "clinic_ref", "metadata"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Citation)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker.models import FACTOR_FIELDS, CheckIn, User
+from tracker.rollup import lock_patient, rollup_refresh_week
 
 EMPTY_CHECKIN_MESSAGE = "Please log at least one factor (sleep, stress, omega-3 or fruit and vegetables) before saving."
 
@@ -64,7 +65,10 @@ def checkin_save(*, patient: User, day: dt.date, values: dict) -> CheckIn:
     fields = {name: values.get(name) for name in FACTOR_FIELDS}
     fields["note"] = values.get("note") or ""
     with transaction.atomic():
+        lock_patient(patient_id=patient.pk)
         checkin, _ = CheckIn.objects.update_or_create(patient=patient, day=day, defaults=fields)
+        # The clinician dashboard's rollup changes with the check-in, or not at all.
+        rollup_refresh_week(patient_id=patient.pk, day=day)
     return checkin
 
 

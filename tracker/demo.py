@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker.checkins import patient_today
-from tracker.models import CheckIn, Clinic, Enrolment, User
+from tracker.models import CheckIn, Clinic, ClinicMembership, Enrolment, User
+from tracker.rollup import rollup_rebuild
 
 DEMO_PASSWORD = "wellness-demo-2026"
 DEMO_CLINIC_NAME = "Riverside Wellness Clinic (demo)"
@@ -126,8 +127,10 @@ def seed_demo(*, progress=None, now: dt.datetime | None = None) -> dict:
             defaults={"password": password_hash, "first_name": "Dana", "role": User.Role.CLINICIAN},
         )
         created["users"] += made
-        clinic.clinicians.add(clinician)
+        # The demo clinician is the clinic's admin clinician: they may invite others.
+        ClinicMembership.objects.update_or_create(clinic=clinic, clinician=clinician, defaults={"is_admin": True})
 
+    patient_ids = []
     for index in range(DEMO_PATIENT_COUNT):
         email = _patient_email(index)
         habit = _habit_for(index)
@@ -156,4 +159,7 @@ def seed_demo(*, progress=None, now: dt.datetime | None = None) -> dict:
             CheckIn.objects.bulk_create(rows)
             created["checkins"] += len(rows)
         report(f"Patient {index + 1}/{DEMO_PATIENT_COUNT}: {email} ({habit.name}), {len(rows)} new check-ins")
+        patient_ids.append(patient.pk)
+    # bulk_create bypasses checkin_save, so rebuild the dashboard's rollup for these patients.
+    rollup_rebuild(patient_ids=patient_ids)
     return created

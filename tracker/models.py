@@ -1,5 +1,8 @@
-"""The data model: users (patients and clinicians), clinics, daily check-ins and educational notes."""
+"""The data model: users (patients and clinicians), clinics, daily check-ins,
+educational notes, the weekly engagement rollup and the append-only audit log."""
 
+import datetime as dt
+import secrets
 import zoneinfo
 from decimal import Decimal
 
@@ -98,13 +101,33 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = self.__class__.objects.normalize_email(self.email)
 
 
+def monday_of(day: dt.date) -> dt.date:
+    """The Monday that starts `day`'s ISO week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+# Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
+INVITE_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+INVITE_CODE_LENGTH = 12  # 31**12 is about 2**59: not guessable by trying
+
+
+def new_invite_code() -> str:
+    return "".join(secrets.choice(INVITE_CODE_ALPHABET) for _ in range(INVITE_CODE_LENGTH))
+
+
 class Clinic(models.Model):
     name = models.CharField(max_length=200)
     clinicians = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
+        through="ClinicMembership",
         related_name="clinics",
         blank=True,
-        limit_choices_to={"role": User.Role.CLINICIAN},
+    )
+    invite_code = models.CharField(
+        max_length=INVITE_CODE_LENGTH,
+        unique=True,
+        default=new_invite_code,
+        help_text="Patients join with this code. Issue a new one to stop the old code working.",
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -112,13 +135,53 @@ class Clinic(models.Model):
         return self.name
 
 
+class ClinicMembership(models.Model):
+    """A clinician's place in a clinic. Admin clinicians may invite other clinicians."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="clinic_memberships",
+        limit_choices_to={"role": User.Role.CLINICIAN},
+    )
+    is_admin = models.BooleanField(default=False, help_text="May invite other clinicians to this clinic.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "clinician"], name="membership_one_per_clinic"),
+        ]
+
+    def __str__(self):
+        return f"{self.clinician} in {self.clinic}"
+
+
+RETENTION_WEEKS = (1, 2, 4, 8, 12)
+
+
 class Enrolment(models.Model):
-    """A patient's membership of a clinic, from joining until leaving."""
+    """A patient's membership of a clinic, from joining until leaving.
+
+    The clinic counts the patient in the ISO weeks from `from_week` (the week
+    they joined, in their own time zone) up to but excluding `until_week` (the
+    week they left): leaving removes them from the week they leave onwards.
+    The active_week_N flags are a rollup kept by tracker/rollup.py: whether the
+    patient checked in during the Nth week of this enrolment while enrolled.
+    """
 
     patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="enrolments")
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+    joined_on = models.DateField(editable=False, help_text="The day of joining in the patient's time zone.")
+    from_week = models.DateField(editable=False)
+    until_week = models.DateField(null=True, blank=True, editable=False)
+    active_week_1 = models.BooleanField(default=False, editable=False)
+    active_week_2 = models.BooleanField(default=False, editable=False)
+    active_week_4 = models.BooleanField(default=False, editable=False)
+    active_week_8 = models.BooleanField(default=False, editable=False)
+    active_week_12 = models.BooleanField(default=False, editable=False)
 
     class Meta:
         constraints = [
@@ -132,10 +195,30 @@ class Enrolment(models.Model):
                 condition=Q(left_at__isnull=True) | Q(left_at__gte=F("joined_at")),
                 name="enrolment_leaves_after_joining",
             ),
+            models.CheckConstraint(
+                condition=Q(until_week__isnull=True) | Q(until_week__gte=F("from_week")),
+                name="enrolment_counted_weeks_in_order",
+            ),
         ]
+        indexes = [models.Index(fields=["clinic", "from_week"], name="enrolment_clinic_from_week")]
 
     def __str__(self):
         return f"enrolment {self.pk} in {self.clinic}"
+
+    def save(self, *args, **kwargs):
+        # The counted weeks follow from the join and leave times in the
+        # patient's zone at that moment; a later change of zone leaves them be.
+        if self.joined_on is None:
+            self.joined_on = self.joined_at.astimezone(self.patient.tzinfo).date()
+        if self.from_week is None:
+            self.from_week = monday_of(self.joined_on)
+        if self.left_at is not None and self.until_week is None:
+            left_on = self.left_at.astimezone(self.patient.tzinfo).date()
+            self.until_week = max(monday_of(left_on), self.from_week)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "left_at" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "until_week"}
+        super().save(*args, **kwargs)
 
 
 # Ranges of each factor, shared by the model validators, the database
@@ -193,6 +276,10 @@ class CheckIn(models.Model):
 
     class Meta:
         ordering = ["-day"]
+        permissions = [
+            # Granted explicitly, to superusers only: see CheckInAdmin.
+            ("view_individual_checkins", "Can view individual check-ins in the admin (audited)"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["patient", "day"], name="checkin_one_per_patient_day"),
             models.CheckConstraint(
@@ -377,3 +464,97 @@ class NoteOpened(models.Model):
 
     def __str__(self):
         return f"note opened {self.pk}"
+
+
+class PatientWeek(models.Model):
+    """Rollup: one patient's check-ins in one ISO week (Monday `week_start`).
+
+    Only weeks with at least one check-in have a row. tracker/rollup.py keeps
+    it exactly in step with CheckIn inside checkin_save's transaction.
+    """
+
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField()
+    checkin_days = models.PositiveSmallIntegerField()
+    sleep_logged = models.PositiveSmallIntegerField()
+    stress_logged = models.PositiveSmallIntegerField()
+    omega3_logged = models.PositiveSmallIntegerField()
+    fruit_veg_logged = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "week_start"], name="patientweek_one_per_week"),
+            models.CheckConstraint(
+                condition=Q(checkin_days__gte=1, checkin_days__lte=7), name="patientweek_days_in_week"
+            ),
+            models.CheckConstraint(
+                condition=Q(sleep_logged__lte=F("checkin_days"))
+                & Q(stress_logged__lte=F("checkin_days"))
+                & Q(omega3_logged__lte=F("checkin_days"))
+                & Q(fruit_veg_logged__lte=F("checkin_days")),
+                name="patientweek_factors_within_days",
+            ),
+        ]
+        indexes = [models.Index(fields=["week_start"], name="patientweek_week_start")]
+
+    def __str__(self):
+        return f"patient week {self.week_start}"
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Audit events are never changed or deleted."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("Audit events cannot be updated.")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditLogIsAppendOnly("Audit events cannot be updated.")
+
+
+class AuditEvent(models.Model):
+    """Who did what, to which clinic, when. Never holds health values.
+
+    Written by tracker.audit.audit_record only. The copies of the actor's and
+    clinic's ids survive the deletion of either (the foreign keys are set to NULL).
+    """
+
+    class Action(models.TextChoices):
+        DASHBOARD_VIEWED = "dashboard_viewed", "Viewed a clinic dashboard"
+        DASHBOARD_EXPORTED = "dashboard_exported", "Downloaded a clinic dashboard as CSV"
+        CHECKINS_LISTED = "checkins_listed", "Listed individual check-ins in the admin"
+        CHECKIN_VIEWED = "checkin_viewed", "Viewed an individual check-in in the admin"
+        CLINIC_JOINED = "clinic_joined", "Joined a clinic"
+        CLINIC_LEFT = "clinic_left", "Left a clinic"
+        CLINICIAN_INVITED = "clinician_invited", "Invited a clinician"
+        CLINICIAN_JOINED = "clinician_joined", "Accepted a clinician invitation"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_ref = models.PositiveBigIntegerField(null=True, blank=True, help_text="The actor's user id, kept.")
+    action = models.CharField(max_length=64, choices=Action.choices)
+    clinic = models.ForeignKey(Clinic, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    clinic_ref = models.PositiveBigIntegerField(null=True, blank=True, help_text="The clinic's id, kept.")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    metadata = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("Audit events cannot be deleted.")

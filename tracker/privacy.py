@@ -5,7 +5,6 @@ FHIR R4 Bundle of Observations (one per factor per day). Deletion removes the
 patient's health and personal data and keeps a minimal audit record.
 """
 
-import csv
 import datetime as dt
 import io
 import json
@@ -18,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker.models import CheckIn, Enrolment, NoteOpened, User
+from tracker.spreadsheet import csv_text
 
 CHECKIN_COLUMNS = [
     "day",
@@ -95,19 +95,10 @@ def export_json(*, patient: User) -> str:
 
 
 def _csv_text(rows: list[dict]) -> str:
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows({k: _csv_cell(v) for k, v in row.items()} for row in rows)
-    return out.getvalue()
-
-
-def _csv_cell(value):
-    """Neutralise spreadsheet formulas in free text (a note starting with "=" stays text)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
+    if not rows:
+        return ""
+    columns = list(rows[0])
+    return csv_text([columns, *([row[c] for c in columns] for row in rows)])
 
 
 def export_csv_zip(*, patient: User) -> bytes:

@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from tracker.converters import IsoDateConverter
 from tracker.forms import EmailAuthenticationForm
-from tracker.views import account, clinician, dashboard, data, learn, patient, security
+from tracker.views import account, clinician, dashboard, data, learn, membership, patient, security
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -23,6 +23,15 @@ urlpatterns = [
     path("learn/", learn.learn_index, name="learn"),
     path("learn/references/", learn.learn_references, name="learn_references"),
     path("learn/<slug:slug>/", learn.learn_note, name="learn_note"),
+    path("clinician/clinics/<int:clinic_id>/", clinician.clinic_dashboard, name="clinic_dashboard"),
+    path(
+        "clinician/clinics/<int:clinic_id>/engagement.csv", clinician.clinic_dashboard_csv, name="clinic_dashboard_csv"
+    ),
+    path("clinician/clinics/<int:clinic_id>/invite/", clinician.clinic_invite, name="clinic_invite"),
+    path("clinician/invitations/<str:token>/", membership.clinician_invitation, name="clinician_invitation"),
+    path("join/", membership.join_with_code, name="join_with_code"),
+    path("join/<str:code>/", membership.join, name="join"),
+    path("clinics/<int:clinic_id>/leave/", membership.leave, name="leave_clinic"),
     # Accounts: sign-up is ours; the rest are Django's own flows, styled.
     path("accounts/signup/", account.signup, name="signup"),
     path(

@@ -257,6 +257,12 @@ CELERY_TIMEZONE = "UTC"
 # Domain settings.
 # A patient can fill in or edit today and the 13 days before it.
 CHECKIN_EDIT_WINDOW_DAYS = 14
+# Clinic dashboards: any figure drawn from fewer patients than this is withheld.
+CLINIC_MIN_CELL_SIZE = env_int("CLINIC_MIN_CELL_SIZE", 5)
+if CLINIC_MIN_CELL_SIZE < 1:
+    raise ImproperlyConfigured(f"CLINIC_MIN_CELL_SIZE must be 1 or more; got {CLINIC_MIN_CELL_SIZE}.")
+# How long a clinician invitation link works.
+CLINICIAN_INVITE_MAX_AGE_DAYS = env_int("CLINICIAN_INVITE_MAX_AGE_DAYS", 7)
 
 # Logs go to stdout: JSON lines with the request id in production
 # (LOG_FORMAT=json, the default when DJANGO_DEBUG=0), plain text while developing.

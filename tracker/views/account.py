@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from tracker.accounts import EmailTaken, patient_signup
-from tracker.forms import ProfileForm, SignupForm
+from tracker.clinics import current_enrolments
+from tracker.forms import InviteCodeForm, ProfileForm, SignupForm
 
 
 def home(request):
@@ -67,4 +68,8 @@ def account_settings(request):
         status = 400
     else:
         form = ProfileForm(instance=request.user)
-    return render(request, "tracker/settings.html", {"form": form}, status=status)
+    context = {"form": form}
+    if request.user.is_patient:
+        context["enrolments"] = current_enrolments(patient=request.user)
+        context["code_form"] = InviteCodeForm()
+    return render(request, "tracker/settings.html", context, status=status)

@@ -1,13 +1,130 @@
-"""Clinician pages. Clinicians never see a patient's individual values."""
+"""Clinician pages. Clinicians see only aggregates of their own clinics.
 
+Any clinic the user is not a clinician of is a 404, whoever they are, so the
+pages never confirm that a clinic exists. Every dashboard view and CSV export
+is audited.
+"""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from tracker.audit import audit_record
+from tracker.checkins import patient_today
+from tracker.clinic_charts import bar_chart
+from tracker.clinics import clinician_membership, clinician_memberships, format_code
+from tracker.engagement import clinic_engagement
+from tracker.engagement_report import engagement_csv_rows, engagement_report
+from tracker.forms import ClinicianInviteForm, DashboardPeriodForm
+from tracker.invitations import InvitationRefused, clinician_invite_send
+from tracker.models import AuditEvent
+from tracker.spreadsheet import csv_text
+
+
+def _membership_or_404(request, clinic_id):
+    membership = clinician_membership(user=request.user, clinic_id=clinic_id)
+    if membership is None:
+        raise Http404("No such clinic.")
+    return membership
 
 
 @login_required
 def clinician_home(request):
     if not request.user.is_clinician:
         raise PermissionDenied("This page is for clinicians.")
-    clinics = request.user.clinics.order_by("name")
-    return render(request, "tracker/clinician_home.html", {"clinics": clinics})
+    return render(
+        request, "tracker/clinician_home.html", {"memberships": clinician_memberships(clinician=request.user)}
+    )
+
+
+def _report(request, membership):
+    """The period form and the report for it (the default period when the form is invalid)."""
+    today = patient_today(patient=request.user)
+    form = DashboardPeriodForm(request.GET or None, today=today)
+    valid = not form.is_bound or form.is_valid()
+    if not valid:
+        form_for_period = DashboardPeriodForm(today=today)
+        period = form_for_period.period()
+    else:
+        period = form.period()
+    engagement = clinic_engagement(clinic=membership.clinic, period=period)
+    return form, valid, engagement_report(engagement=engagement, today=today)
+
+
+def _audit_view(request, membership, report, action):
+    audit_record(
+        actor=request.user,
+        action=action,
+        clinic=membership.clinic,
+        first_week=report.period.first_week.isoformat(),
+        last_week=report.period.last_week.isoformat(),
+    )
+
+
+@login_required
+def clinic_dashboard(request, clinic_id):
+    membership = _membership_or_404(request, clinic_id)
+    form, valid, report = _report(request, membership)
+    _audit_view(request, membership, report, AuditEvent.Action.DASHBOARD_VIEWED)
+    chart = bar_chart(
+        [
+            (
+                f"{row.week_start:%-d %b}",
+                None if row.active.withheld else row.active.value,
+                f"Week of {row.week_start:%-d %b}: {row.active.text} active",
+            )
+            for row in report.rows
+        ]
+    )
+    context = {
+        "membership": membership,
+        "clinic": membership.clinic,
+        "invite_code": format_code(membership.clinic.invite_code),
+        "join_url": request.build_absolute_uri(reverse("join", args=[membership.clinic.invite_code])),
+        "form": form,
+        "report": report,
+        "chart": chart,
+        "csv_query": request.GET.urlencode() if valid else "",
+    }
+    return render(request, "tracker/clinic_dashboard.html", context, status=200 if valid else 400)
+
+
+@login_required
+def clinic_dashboard_csv(request, clinic_id):
+    membership = _membership_or_404(request, clinic_id)
+    form, valid, report = _report(request, membership)
+    if not valid:
+        messages.error(request, "The period wasn't valid, so nothing was downloaded. Check the period and try again.")
+        return redirect(f"{reverse('clinic_dashboard', args=[clinic_id])}?{request.GET.urlencode()}")
+    _audit_view(request, membership, report, AuditEvent.Action.DASHBOARD_EXPORTED)
+    response = HttpResponse(csv_text(engagement_csv_rows(report)), content_type="text/csv; charset=utf-8")
+    filename = f"clinic-{clinic_id}-engagement-{report.period.first_week}-to-{report.period.last_week}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def clinic_invite(request, clinic_id):
+    membership = _membership_or_404(request, clinic_id)
+    if not membership.is_admin:
+        raise Http404("Only admin clinicians invite clinicians.")
+    status = 200
+    if request.method == "POST":
+        form = ClinicianInviteForm(request.POST)
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            try:
+                clinician_invite_send(inviter=request.user, clinic=membership.clinic, email=email)
+            except InvitationRefused as refused:
+                form.add_error(None, str(refused))
+            else:
+                messages.success(request, f"Invitation sent to {email}. The link works for a limited time.")
+                return redirect("clinic_dashboard", clinic_id=clinic_id)
+        status = 400
+    else:
+        form = ClinicianInviteForm()
+    context = {"clinic": membership.clinic, "form": form}
+    return render(request, "tracker/clinic_invite.html", context, status=status)

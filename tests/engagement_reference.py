@@ -1,0 +1,71 @@
+"""The dashboard's figures computed the slow, obvious way: from raw check-ins
+and enrolment times, in Python. The property test compares the rollup with this."""
+
+import datetime as dt
+
+from tracker.engagement import FACTORS, RetentionCounts, WeekCounts, retention_months
+from tracker.models import RETENTION_WEEKS, CheckIn, Enrolment
+
+
+def _monday(day):
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _interval(enrolment):
+    tz = enrolment.patient.tzinfo
+    start = _monday(enrolment.joined_at.astimezone(tz).date())
+    end = None if enrolment.left_at is None else max(_monday(enrolment.left_at.astimezone(tz).date()), start)
+    return start, end
+
+
+def _covers(interval, week):
+    start, end = interval
+    return start <= week and (end is None or end > week)
+
+
+def reference_engagement(*, clinic, period):
+    enrolments = list(Enrolment.objects.filter(clinic=clinic).select_related("patient"))
+    intervals = {}
+    for enrolment in enrolments:
+        intervals.setdefault(enrolment.patient_id, []).append(_interval(enrolment))
+    checkins = {}
+    for checkin in CheckIn.objects.all():
+        checkins.setdefault((checkin.patient_id, _monday(checkin.day)), []).append(checkin)
+
+    weeks = []
+    for week in period.weeks:
+        counted = [p for p, spans in intervals.items() if any(_covers(span, week) for span in spans)]
+        histogram = [0] * 7
+        factors = dict.fromkeys(FACTORS, 0)
+        for patient_id in counted:
+            days = checkins.get((patient_id, week), [])
+            if days:
+                histogram[len(days) - 1] += 1
+            for c in days:
+                factors["sleep"] += c.logged_sleep
+                factors["stress"] += c.logged_stress
+                factors["omega3"] += c.logged_omega3
+                factors["fruit_veg"] += c.logged_fruit_veg
+        weeks.append(
+            WeekCounts(week_start=week, enrolled=len(counted), days_histogram=tuple(histogram), factor_logged=factors)
+        )
+
+    months = retention_months(period=period)
+    retention = []
+    for month in months:
+        joined, eligible, retained = 0, dict.fromkeys(RETENTION_WEEKS, 0), dict.fromkeys(RETENTION_WEEKS, 0)
+        for enrolment in enrolments:
+            joined_on = enrolment.joined_at.astimezone(enrolment.patient.tzinfo).date()
+            if joined_on.replace(day=1) != month or joined_on > period.last_day:
+                continue
+            joined += 1
+            start, end = _interval(enrolment)
+            for n in RETENTION_WEEKS:
+                week = start + dt.timedelta(weeks=n - 1)
+                if week > period.last_week:
+                    continue
+                eligible[n] += 1
+                if (end is None or end > week) and (enrolment.patient_id, week) in checkins:
+                    retained[n] += 1
+        retention.append(RetentionCounts(cohort_month=month, joined=joined, eligible=eligible, retained=retained))
+    return weeks, retention

@@ -1,0 +1,225 @@
+"""A clinic's aggregate engagement, read from the rollup (tracker/rollup.py).
+
+clinic_engagement() returns exact counts, before small-cell suppression
+(tracker/engagement_report.py applies that). It issues three queries whatever
+the clinic's size: enrolled patients per week, the weekly rollup grouped by
+week and check-in days, and the retention cohorts.
+
+Definitions (tests/engagement_reference.py computes the same from raw rows):
+- A patient counts for a clinic in ISO week W when an enrolment covers W
+  (Enrolment.from_week <= W < until_week).
+- Active in W: at least one check-in whose `day` (the patient's own date)
+  falls in W.
+- Factor logging rate: the share of the week's check-ins that include the factor.
+- Retention: per month of joining (the patient's own date), of the joinings
+  whose Nth week has been reached by the end of the period, the share that
+  checked in during that Nth week while still enrolled. Week 1 is the week of
+  joining.
+"""
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from tracker.models import RETENTION_WEEKS, Clinic, Enrolment, PatientWeek, monday_of
+
+FACTORS = ("sleep", "stress", "omega3", "fruit_veg")
+FACTOR_LABELS = {"sleep": "Sleep", "stress": "Stress", "omega3": "Omega-3", "fruit_veg": "Fruit & vegetables"}
+DEFAULT_PERIOD_WEEKS = 12
+PERIOD_WEEK_CHOICES = (4, 8, 12, 26, 52)
+RETENTION_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole ISO weeks, from the Monday `first_week` to the week starting `last_week`."""
+
+    first_week: dt.date
+    last_week: dt.date
+
+    @classmethod
+    def ending(cls, *, last_week: dt.date, weeks: int) -> "Period":
+        last_week = monday_of(last_week)
+        return cls(first_week=last_week - dt.timedelta(weeks=weeks - 1), last_week=last_week)
+
+    @property
+    def weeks(self) -> list[dt.date]:
+        count = (self.last_week - self.first_week).days // 7 + 1
+        return [self.first_week + dt.timedelta(weeks=i) for i in range(count)]
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.last_week + dt.timedelta(days=6)
+
+
+def default_period(*, today: dt.date) -> Period:
+    """The last 12 ISO weeks, the current (unfinished) week last."""
+    return Period.ending(last_week=today, weeks=DEFAULT_PERIOD_WEEKS)
+
+
+@dataclass(frozen=True)
+class WeekCounts:
+    week_start: dt.date
+    enrolled: int = 0
+    # days_histogram[d - 1]: active patients who checked in on d days that week.
+    days_histogram: tuple[int, ...] = (0,) * 7
+    factor_logged: dict = field(default_factory=lambda: dict.fromkeys(FACTORS, 0))
+
+    @property
+    def active(self) -> int:
+        return sum(self.days_histogram)
+
+    @property
+    def checkins(self) -> int:
+        return sum(days * patients for days, patients in enumerate(self.days_histogram, start=1))
+
+    @property
+    def active_share(self) -> float | None:
+        return self.active / self.enrolled if self.enrolled else None
+
+    @property
+    def mean_days(self) -> float | None:
+        return self.checkins / self.active if self.active else None
+
+    @property
+    def median_days(self) -> float | None:
+        return histogram_median(self.days_histogram)
+
+    def factor_rate(self, factor: str) -> float | None:
+        return self.factor_logged[factor] / self.checkins if self.checkins else None
+
+
+def histogram_median(histogram) -> float | None:
+    """The median of check-in days, from counts of patients per number of days."""
+    if not sum(histogram):
+        return None
+    return float(statistics.median(d for d, n in enumerate(histogram, start=1) for _ in range(n)))
+
+
+@dataclass(frozen=True)
+class RetentionCounts:
+    cohort_month: dt.date
+    joined: int
+    eligible: dict  # week N -> joinings whose week N is within the period
+    retained: dict  # week N -> of those, active in week N while enrolled
+
+
+@dataclass(frozen=True)
+class ClinicEngagement:
+    clinic: Clinic
+    period: Period
+    weeks: list[WeekCounts]
+    retention: list[RetentionCounts]
+    # Built in other branches; plug in here (see README, "Clinics and the clinician dashboard").
+    notes_opened: int | None = None
+    reminder_reach: dict | None = None
+
+
+def enrolled_in(week, prefix=""):
+    """Q: an enrolment (or `prefix`-related enrolment) covering the week starting `week`."""
+    return Q(**{f"{prefix}from_week__lte": week}) & (
+        Q(**{f"{prefix}until_week__isnull": True}) | Q(**{f"{prefix}until_week__gt": week})
+    )
+
+
+def clinic_engagement(*, clinic: Clinic, period: Period) -> ClinicEngagement:
+    weeks = period.weeks
+    enrolled = _enrolled_per_week(clinic=clinic, weeks=weeks)
+    histograms = {week: [0] * 7 for week in weeks}
+    factors = {week: dict.fromkeys(FACTORS, 0) for week in weeks}
+    for row in _rollup_rows(clinic=clinic, period=period):
+        histograms[row["week_start"]][row["checkin_days"] - 1] = row["patients"]
+        for factor in FACTORS:
+            factors[row["week_start"]][factor] += row[factor]
+    return ClinicEngagement(
+        clinic=clinic,
+        period=period,
+        weeks=[
+            WeekCounts(
+                week_start=week,
+                enrolled=enrolled[week],
+                days_histogram=tuple(histograms[week]),
+                factor_logged=factors[week],
+            )
+            for week in weeks
+        ],
+        retention=_retention(clinic=clinic, period=period),
+    )
+
+
+def _enrolled_per_week(*, clinic: Clinic, weeks: list[dt.date]) -> dict:
+    # Distinct patients: a patient who left and rejoined counts once a week.
+    counts = (
+        Enrolment.objects.filter(clinic=clinic, from_week__lte=weeks[-1])
+        .exclude(until_week__lte=weeks[0])
+        .aggregate(
+            **{f"w{i}": Count("patient_id", distinct=True, filter=enrolled_in(week)) for i, week in enumerate(weeks)}
+        )
+    )
+    return {week: counts[f"w{i}"] for i, week in enumerate(weeks)}
+
+
+def _rollup_rows(*, clinic: Clinic, period: Period):
+    counted = Enrolment.objects.filter(clinic=clinic, patient_id=OuterRef("patient_id")).filter(
+        enrolled_in(OuterRef("week_start"))
+    )
+    return (
+        PatientWeek.objects.filter(week_start__gte=period.first_week, week_start__lte=period.last_week)
+        .filter(Exists(counted))
+        .values("week_start", "checkin_days")
+        .annotate(
+            patients=Count("id"),
+            sleep=Sum("sleep_logged"),
+            stress=Sum("stress_logged"),
+            omega3=Sum("omega3_logged"),
+            fruit_veg=Sum("fruit_veg_logged"),
+        )
+        .order_by()
+    )
+
+
+def retention_months(*, period: Period) -> list[dt.date]:
+    """The first days of the 12 months up to the one the period ends in."""
+    month = period.last_day.replace(day=1)
+    months = []
+    for _ in range(RETENTION_MONTHS):
+        months.append(month)
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return months[::-1]
+
+
+def _retention(*, clinic: Clinic, period: Period) -> list[RetentionCounts]:
+    months = retention_months(period=period)
+    aggregates = {"joined": Count("id")}
+    for n in RETENTION_WEEKS:
+        # Week N of an enrolment starts N - 1 weeks after its from_week.
+        reached = Q(from_week__lte=period.last_week - dt.timedelta(weeks=n - 1))
+        aggregates[f"eligible_{n}"] = Count("id", filter=reached)
+        aggregates[f"retained_{n}"] = Count("id", filter=reached & Q(**{f"active_week_{n}": True}))
+    rows = (
+        Enrolment.objects.filter(clinic=clinic, joined_on__gte=months[0], joined_on__lte=period.last_day)
+        .annotate(month=TruncMonth("joined_on"))
+        .values("month")
+        .annotate(**aggregates)
+        .order_by("month")
+    )
+    by_month = {_as_date(row["month"]): row for row in rows}
+    result = []
+    for month in months:
+        row = by_month.get(month)
+        result.append(
+            RetentionCounts(
+                cohort_month=month,
+                joined=row["joined"] if row else 0,
+                eligible={n: row[f"eligible_{n}"] if row else 0 for n in RETENTION_WEEKS},
+                retained={n: row[f"retained_{n}"] if row else 0 for n in RETENTION_WEEKS},
+            )
+        )
+    return result
+
+
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value

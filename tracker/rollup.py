@@ -1,0 +1,165 @@
+"""The engagement rollup: what the clinician dashboard reads instead of raw check-ins.
+
+Two pieces, both derived only from a patient's own check-ins and enrolments:
+
+- PatientWeek: per patient and ISO week, how many days they checked in and
+  how many of those check-ins included each factor.
+- Enrolment.active_week_N: whether the patient checked in during the Nth week
+  of that enrolment while still enrolled (the retention table).
+
+Every write that changes check-ins or enrolments refreshes the affected rows
+in the same transaction, recomputing them from the source rows rather than
+adding deltas, so the rollup is exactly right after edits too. The patient's
+row is locked first so two saves for one patient cannot interleave.
+`rollup_rebuild` recomputes everything (management command rebuild_rollups).
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Case, Count, DateField, Exists, F, Func, OuterRef, Q, Value, When
+from django.db.models.functions import TruncWeek
+
+from tracker.models import RETENTION_WEEKS, CheckIn, Enrolment, PatientWeek, User
+
+FACTOR_LOGGED = {
+    "sleep_logged": Q(sleep_hours__isnull=False) | Q(sleep_quality__isnull=False),
+    "stress_logged": Q(stress__isnull=False),
+    "omega3_logged": Q(omega3_servings__isnull=False) | Q(omega3_supplement__isnull=False),
+    "fruit_veg_logged": Q(fruit_veg_servings__isnull=False),
+}
+ROLLUP_FIELDS = ("checkin_days", *FACTOR_LOGGED)
+FLAG_FIELDS = tuple(f"active_week_{n}" for n in RETENTION_WEEKS)
+
+
+class AddDays(Func):
+    """A date plus a fixed whole number of days, on PostgreSQL and SQLite."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, days: int):
+        self.days = int(days)
+        super().__init__(expression)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"({sql} + {self.days})", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"date({sql}, '{self.days:+d} days')", params
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotImplementedError(f"AddDays has no SQL for {connection.vendor}.")
+
+
+def _week_aggregates() -> dict:
+    return {"checkin_days": Count("id"), **{name: Count("id", filter=q) for name, q in FACTOR_LOGGED.items()}}
+
+
+def lock_patient(*, patient_id: int) -> None:
+    """Serialise rollup writes for one patient until the transaction ends."""
+    list(User.objects.select_for_update().filter(pk=patient_id).values_list("pk", flat=True))
+
+
+def rollup_refresh_week(*, patient_id: int, day: dt.date) -> None:
+    """Recompute the rollup for the ISO week holding `day`.
+
+    Call inside the transaction that changed the patient's check-ins for
+    `day`, after lock_patient. checkin_save does; so must any future path that
+    deletes or changes check-ins.
+    """
+    week_start = day - dt.timedelta(days=day.weekday())
+    counts = CheckIn.objects.filter(
+        patient_id=patient_id, day__gte=week_start, day__lt=week_start + dt.timedelta(days=7)
+    ).aggregate(**_week_aggregates())
+    active = counts["checkin_days"] > 0
+    if active:
+        PatientWeek.objects.bulk_create(
+            [PatientWeek(patient_id=patient_id, week_start=week_start, **counts)],
+            update_conflicts=True,
+            unique_fields=["patient", "week_start"],
+            update_fields=list(ROLLUP_FIELDS),
+        )
+    else:
+        PatientWeek.objects.filter(patient_id=patient_id, week_start=week_start).delete()
+    _refresh_flags_for_week(patient_id=patient_id, week_start=week_start, active=active)
+
+
+def _refresh_flags_for_week(*, patient_id: int, week_start: dt.date, active: bool) -> None:
+    # The enrolments for which this week is week 1, 2, 4, 8 or 12.
+    from_weeks = {n: week_start - dt.timedelta(weeks=n - 1) for n in RETENTION_WEEKS}
+    enrolled_then = Q(until_week__isnull=True) | Q(until_week__gt=week_start)
+    updates = {
+        f"active_week_{n}": Case(
+            When(Q(from_week=from_week) & enrolled_then, then=Value(active)),
+            When(from_week=from_week, then=Value(False)),
+            default=F(f"active_week_{n}"),
+        )
+        for n, from_week in from_weeks.items()
+    }
+    Enrolment.objects.filter(patient_id=patient_id, from_week__in=from_weeks.values()).update(**updates)
+
+
+def enrolment_refresh_flags(*, enrolment: Enrolment) -> None:
+    """Recompute one enrolment's retention flags (after joining or leaving)."""
+    weeks = {n: enrolment.from_week + dt.timedelta(weeks=n - 1) for n in RETENTION_WEEKS}
+    active_weeks = set(
+        PatientWeek.objects.filter(patient_id=enrolment.patient_id, week_start__in=weeks.values()).values_list(
+            "week_start", flat=True
+        )
+    )
+    for n, week in weeks.items():
+        enrolled_then = enrolment.until_week is None or enrolment.until_week > week
+        setattr(enrolment, f"active_week_{n}", enrolled_then and week in active_weeks)
+    enrolment.save(update_fields=list(FLAG_FIELDS))
+
+
+def rollup_rebuild(*, patient_ids: Iterable[int] | None = None) -> int:
+    """Recompute the whole rollup (or some patients') from the source rows.
+
+    One INSERT ... SELECT and one UPDATE, so it is fast on millions of
+    check-ins. Returns the number of patient-weeks written.
+    """
+    weeks = PatientWeek.objects.all()
+    checkins = CheckIn.objects.all()
+    enrolments = Enrolment.objects.all()
+    if patient_ids is not None:
+        patient_ids = list(patient_ids)
+        weeks = weeks.filter(patient_id__in=patient_ids)
+        checkins = checkins.filter(patient_id__in=patient_ids)
+        enrolments = enrolments.filter(patient_id__in=patient_ids)
+    source = (
+        checkins.annotate(week=TruncWeek("day", output_field=DateField()))
+        .values("patient_id", "week")
+        .annotate(**_week_aggregates())
+        .order_by()
+    )
+    select_sql, params = source.query.sql_with_params()
+    table = connection.ops.quote_name(PatientWeek._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(PatientWeek._meta.get_field(name).column)
+        for name in ("patient", "week_start", *ROLLUP_FIELDS)
+    )
+    with transaction.atomic():
+        weeks.delete()
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} ({columns}) {select_sql}", params)  # noqa: S608 (names are ours)
+            written = cursor.rowcount
+        enrolments.update(**_flag_expressions())
+    return written
+
+
+def _flag_expressions() -> dict:
+    flags = {}
+    for n in RETENTION_WEEKS:
+        days = 7 * (n - 1)
+        active = Exists(
+            PatientWeek.objects.filter(
+                patient_id=OuterRef("patient_id"), week_start=AddDays(OuterRef("from_week"), days)
+            )
+        )
+        enrolled_then = Q(until_week__isnull=True) | Q(until_week__gt=AddDays(F("from_week"), days))
+        flags[f"active_week_{n}"] = Case(When(Q(active) & enrolled_then, then=Value(True)), default=Value(False))
+    return flags

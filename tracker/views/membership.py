@@ -1,0 +1,118 @@
+"""Joining and leaving clinics: patients with a clinic's code, clinicians with a signed link."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from tracker.access import patient_required
+from tracker.accounts import EmailTaken
+from tracker.clinics import (
+    BAD_CODE_MESSAGE,
+    JoinRefused,
+    clinic_for_code,
+    clinic_join,
+    clinic_leave,
+    current_enrolments,
+    format_code,
+    normalise_code,
+)
+from tracker.forms import ClinicianSignupForm, InviteCodeForm
+from tracker.invitations import (
+    InvitationInvalid,
+    InvitationRefused,
+    clinician_invite_accept,
+    clinician_invite_read,
+    clinician_signup,
+    invited_account,
+)
+
+
+@require_http_methods(["GET", "POST"])
+def join_with_code(request):
+    """The code form on the settings page: go to that clinic's join page."""
+    form = InviteCodeForm(request.POST or request.GET or None)
+    if form.is_valid():
+        return redirect("join", code=normalise_code(form.cleaned_data["code"]) or "-")
+    return render(request, "tracker/join_bad_code.html", {"form": form, "message": None}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def join(request, code):
+    clinic = clinic_for_code(code=code)
+    if clinic is None:
+        form = InviteCodeForm(initial={"code": code})
+        return render(request, "tracker/join_bad_code.html", {"form": form, "message": BAD_CODE_MESSAGE}, status=404)
+    user = request.user
+    already = user.is_authenticated and current_enrolments(patient=user).filter(clinic=clinic).exists()
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect(f"{reverse('login')}?next={request.path}")
+        try:
+            clinic_join(patient=user, clinic=clinic)
+        except JoinRefused as refused:
+            messages.error(request, str(refused))
+            return redirect("join", code=clinic.invite_code)
+        messages.success(request, f"You joined {clinic.name}. You can leave at any time from your settings.")
+        return redirect("settings")
+    context = {"clinic": clinic, "code": format_code(clinic.invite_code), "already": already}
+    return render(request, "tracker/join.html", context)
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def leave(request, clinic_id):
+    enrolment = current_enrolments(patient=request.user).filter(clinic_id=clinic_id).first()
+    if enrolment is None:
+        raise Http404("You are not a member of this clinic.")
+    if request.method == "POST":
+        clinic_leave(patient=request.user, clinic_id=clinic_id)
+        messages.success(request, f"You left {enrolment.clinic.name}. From now on it doesn't count you.")
+        return redirect("settings")
+    return render(request, "tracker/leave.html", {"clinic": enrolment.clinic})
+
+
+@require_http_methods(["GET", "POST"])
+def clinician_invitation(request, token):
+    try:
+        invitation = clinician_invite_read(token=token)
+    except InvitationInvalid as invalid:
+        return render(request, "tracker/invitation_invalid.html", {"message": str(invalid)}, status=400)
+    user = request.user
+    account = invited_account(invitation=invitation)
+    context = {"invitation": invitation, "account": account, "refusal": None, "form": None}
+    status = 200
+    if user.is_authenticated:
+        if request.method == "POST":
+            try:
+                clinician_invite_accept(invitation=invitation, user=user)
+            except InvitationRefused as refused:
+                context["refusal"] = str(refused)
+                status = 400
+            else:
+                messages.success(request, f"You are now a clinician of {invitation.clinic.name}.")
+                return redirect("clinician_home")
+    elif account is None:
+        # No account yet: the invited clinician creates one here.
+        form = ClinicianSignupForm(request.POST or None, email=invitation.email)
+        if request.method == "POST":
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    new_user = clinician_signup(
+                        invitation=invitation,
+                        password=data["password1"],
+                        first_name=data["first_name"],
+                        time_zone=data["time_zone"],
+                    )
+                except EmailTaken:
+                    form.add_error(None, "An account with this email already exists. Log in to accept.")
+                else:
+                    login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+                    messages.success(request, f"Welcome! You are now a clinician of {invitation.clinic.name}.")
+                    return redirect("clinician_home")
+            status = 400
+        context["form"] = form
+    return render(request, "tracker/clinician_invitation.html", context, status=status)

@@ -532,6 +532,15 @@ class AuditEvent(models.Model):
         CLINIC_LEFT = "clinic_left", "Left a clinic"
         CLINICIAN_INVITED = "clinician_invited", "Invited a clinician"
         CLINICIAN_JOINED = "clinician_joined", "Accepted a clinician invitation"
+        LOGGED_IN = "logged_in", "Logged in"
+        LOGIN_FAILED = "login_failed", "Failed to log in"
+        LOCKED_OUT = "locked_out", "Locked out after repeated failed logins"
+        PASSWORD_CHANGED = "password_changed", "Changed their password"
+        PASSWORD_RESET = "password_reset", "Reset their password by email"
+        TWO_FACTOR_ON = "two_factor_on", "Turned on two-factor authentication"
+        TWO_FACTOR_OFF = "two_factor_off", "Turned off two-factor authentication"
+        DATA_EXPORTED = "data_exported", "Downloaded their own data"
+        ACCOUNT_DELETED = "account_deleted", "Deleted their account"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

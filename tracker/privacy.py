@@ -16,7 +16,8 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from tracker.models import CheckIn, Enrolment, NoteOpened, User
+from tracker.audit import audit_record
+from tracker.models import AuditEvent, CheckIn, Enrolment, NoteOpened, User
 from tracker.spreadsheet import csv_text
 
 CHECKIN_COLUMNS = [
@@ -171,6 +172,8 @@ def account_delete(*, user: User, password: str) -> None:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     with transaction.atomic():
+        # The one trace kept: that account number N was deleted, and when. No email, no health data.
+        audit_record(actor=None, action=AuditEvent.Action.ACCOUNT_DELETED, account=user.pk)
         Session.objects.filter(session_key__in=list(_sessions_of(user))).delete()
         email = user.email.casefold()
         for model in (AccessAttempt, AccessLog, AccessFailureLog):

@@ -5,11 +5,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView
 from django.shortcuts import redirect, render
 
 from tracker.accounts import EmailTaken, patient_signup
+from tracker.audit import audit_record
 from tracker.clinics import current_enrolments
 from tracker.forms import InviteCodeForm, ProfileForm, SignupForm
+from tracker.models import AuditEvent
 
 
 def home(request):
@@ -48,6 +51,20 @@ def signup(request):
     else:
         form = SignupForm()
     return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+class AuditedPasswordChangeView(PasswordChangeView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(actor=self.request.user, action=AuditEvent.Action.PASSWORD_CHANGED)
+        return response
+
+
+class AuditedPasswordResetConfirmView(PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(actor=form.user, action=AuditEvent.Action.PASSWORD_RESET)
+        return response
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -11,10 +11,13 @@ from django.views.decorators.http import require_POST
 
 from tracker import privacy
 from tracker.access import patient_required
+from tracker.audit import audit_record
 from tracker.forms import PasswordConfirmForm
+from tracker.models import AuditEvent
 
 
-def _download(content, *, content_type, filename):
+def _download(request, content, *, content_type, filename, kind):
+    audit_record(actor=request.user, action=AuditEvent.Action.DATA_EXPORTED, format=kind)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -32,19 +35,29 @@ def my_data(request):
 @patient_required
 def export_json(request):
     body = privacy.export_json(patient=request.user)
-    return _download(body, content_type="application/json", filename=f"wellness-tracker-{_stamp()}.json")
+    return _download(
+        request, body, content_type="application/json", filename=f"wellness-tracker-{_stamp()}.json", kind="json"
+    )
 
 
 @patient_required
 def export_csv(request):
     body = privacy.export_csv_zip(patient=request.user)
-    return _download(body, content_type="application/zip", filename=f"wellness-tracker-{_stamp()}-csv.zip")
+    return _download(
+        request, body, content_type="application/zip", filename=f"wellness-tracker-{_stamp()}-csv.zip", kind="csv"
+    )
 
 
 @patient_required
 def export_fhir(request):
     body = json.dumps(privacy.export_fhir_bundle(patient=request.user), indent=2)
-    return _download(body, content_type="application/fhir+json", filename=f"wellness-tracker-{_stamp()}-fhir.json")
+    return _download(
+        request,
+        body,
+        content_type="application/fhir+json",
+        filename=f"wellness-tracker-{_stamp()}-fhir.json",
+        kind="fhir",
+    )
 
 
 @patient_required

@@ -8,7 +8,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from tracker import twofactor
+from tracker.audit import audit_record
 from tracker.forms import PasswordConfirmForm, TokenForm
+from tracker.models import AuditEvent
 
 
 @login_required
@@ -25,6 +27,7 @@ def two_factor_setup(request):
         if form.is_valid() and twofactor.confirm_device(
             request=request, device=device, token=form.cleaned_data["token"]
         ):
+            audit_record(actor=user, action=AuditEvent.Action.TWO_FACTOR_ON)
             messages.success(request, "Two-factor authentication is on. You'll enter a code each time you log in.")
             return redirect("settings")
         if form.is_valid():
@@ -69,5 +72,6 @@ def two_factor_disable(request):
     if form.errors or not form.is_valid():
         return render(request, "security/two_factor_on.html", {"form": form}, status=400)
     twofactor.disable(user=user)
+    audit_record(actor=user, action=AuditEvent.Action.TWO_FACTOR_OFF)
     messages.success(request, "Two-factor authentication is off.")
     return redirect("settings")

@@ -34,6 +34,8 @@ from tracker.invitations import (
 def join_with_code(request):
     """The code form on the settings page: go to that clinic's join page."""
     form = InviteCodeForm(request.POST or request.GET or None)
+    if not form.is_bound:
+        return render(request, "tracker/join_bad_code.html", {"form": form, "message": None})
     if form.is_valid():
         return redirect("join", code=normalise_code(form.cleaned_data["code"]) or "-")
     return render(request, "tracker/join_bad_code.html", {"form": form, "message": None}, status=400)

@@ -1,0 +1,141 @@
+"""Every URL against every kind of visitor, generated from the URL configuration.
+
+A URL without an entry in MATRIX fails `test_every_url_is_in_the_matrix`, so a
+new page can't ship without deciding who may see it. Outcomes: 200, "login"
+(redirect to log in), "redirect" (elsewhere), 403, 404 or 405 (wrong method).
+"""
+
+import datetime as dt
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import CheckInFactory, ClinicFactory, ClinicianFactory, UserFactory
+from tracker.clinics import clinic_join
+from tracker.models import ClinicMembership, User
+
+PERSONAS = ["anonymous", "alice", "bob", "charlie", "dora", "staff"]
+ANYONE = dict.fromkeys(PERSONAS, 200)
+
+
+def only(allowed, outcome_for_others, **overrides):
+    row = {p: (200 if p in allowed else outcome_for_others) for p in PERSONAS}
+    row.update(overrides)
+    return row
+
+
+PATIENTS_ONLY = only({"alice", "bob"}, 403, anonymous="login")
+LOGGED_IN = only(set(PERSONAS) - {"anonymous"}, None, anonymous="login")
+CLINIC_A_ONLY = only({"charlie"}, 404, anonymous="login")
+
+MATRIX = {
+    "healthz": ANYONE,
+    "livez": ANYONE,
+    "home": only({"anonymous"}, "redirect"),
+    "dashboard": PATIENTS_ONLY,
+    "today": PATIENTS_ONLY,
+    "checkin_day": PATIENTS_ONLY,
+    "history": PATIENTS_ONLY,
+    "settings": LOGGED_IN,
+    "my_data": PATIENTS_ONLY,
+    "export_json": PATIENTS_ONLY,
+    "export_csv": PATIENTS_ONLY,
+    "export_fhir": PATIENTS_ONLY,
+    "delete_account": only(set(), 403, anonymous="login", alice=405, bob=405),
+    "clinician_home": only({"charlie", "dora"}, 403, anonymous="login"),
+    "learn": ANYONE,
+    "learn_references": ANYONE,
+    "learn_note": ANYONE,
+    "clinic_dashboard": CLINIC_A_ONLY,
+    "clinic_dashboard_csv": CLINIC_A_ONLY,
+    "clinic_invite": CLINIC_A_ONLY,
+    "clinician_invitation": only(set(), 400),
+    "join_with_code": ANYONE,  # the code form; joining itself needs a patient's login
+    "join": ANYONE,  # shows what the clinic will see before anyone signs up or joins
+    "leave_clinic": only({"alice"}, 403, anonymous="login", bob=404),
+    "signup": only({"anonymous"}, "redirect"),
+    "login": only({"anonymous"}, "redirect"),
+    "logout": dict.fromkeys(PERSONAS, 405),
+    "password_change": LOGGED_IN,
+    "password_change_done": LOGGED_IN,
+    "password_reset": ANYONE,
+    "password_reset_done": ANYONE,
+    "password_reset_confirm": ANYONE,
+    "password_reset_complete": ANYONE,
+    "two_factor_setup": only({"charlie", "dora", "staff"}, 404, anonymous="login"),
+    "two_factor_verify": only(set(), "redirect", anonymous="login"),
+    "two_factor_disable": only(set(), 405, anonymous="login"),
+}
+
+
+def _url_names(patterns=None, namespace=None):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # the admin guards itself: see test_the_admin_is_for_staff_only
+            yield from _url_names(pattern.url_patterns, pattern.namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield pattern.name
+
+
+def test_every_url_is_in_the_matrix():
+    assert set(_url_names()) == set(MATRIX), "give each new URL a row in MATRIX (and each removed one, none)"
+
+
+@pytest.fixture
+def world(db, frozen_now):
+    alice = UserFactory(email="alice@example.com")
+    bob = UserFactory(email="bob@example.com")
+    charlie = ClinicianFactory(email="charlie@example.com")
+    dora = ClinicianFactory(email="dora@example.com")
+    staff = UserFactory(email="staff@example.com", role=User.Role.STAFF, is_staff=True)
+    clinic_a = ClinicFactory(name="A")
+    ClinicMembership.objects.create(clinic=clinic_a, clinician=charlie, is_admin=True)
+    ClinicFactory(name="B").clinicians.add(dora)
+    clinic_join(patient=alice, clinic=clinic_a)
+    CheckInFactory(patient=alice, day=dt.date(2026, 11, 27))
+    users = {"alice": alice, "bob": bob, "charlie": charlie, "dora": dora, "staff": staff}
+    args = {
+        "checkin_day": [dt.date(2026, 11, 26)],
+        "learn_note": ["sleep"],
+        "clinic_dashboard": [clinic_a.pk],
+        "clinic_dashboard_csv": [clinic_a.pk],
+        "clinic_invite": [clinic_a.pk],
+        "clinician_invitation": ["not-a-real-token"],
+        "join": [clinic_a.invite_code],
+        "leave_clinic": [clinic_a.pk],
+        "password_reset_confirm": ["MQ", "not-a-token"],
+    }
+    return users, args
+
+
+def _outcome(response):
+    if response.status_code == 302:
+        return "login" if response["Location"].startswith(reverse("login")) else "redirect"
+    return response.status_code
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_the_matrix_holds(client, world, name):
+    users, args = world
+    url = reverse(name, args=args.get(name, []))
+    seen = {}
+    for persona in PERSONAS:
+        client.logout()
+        if persona != "anonymous":
+            client.force_login(users[persona])
+        seen[persona] = _outcome(client.get(url))
+    assert seen == MATRIX[name]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_admin_is_for_staff_only(client, world, persona):
+    users, _ = world
+    if persona != "anonymous":
+        client.force_login(users[persona])
+    response = client.get("/admin/")
+    if persona == "staff":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")

@@ -135,3 +135,14 @@ def log_in(page, email, password):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def education_content(transactional_db):
+    """Browser tests are transactional, and each one's flush empties every table, including the
+    notes and citations the 0002_education migration loads: load them again, the same way."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("tracker.migrations.0002_education").load_education(apps, None)

@@ -12,8 +12,7 @@ from tracker.checkins import patient_today
 from tracker.clinics import clinic_join
 from tracker.models import CheckIn, ClinicMembership, Enrolment, User
 
-# serialized_rollback: each test starts with the data the migrations load (the notes and citations).
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_patient_joins_a_clinic_with_its_invitation_link(page):

@@ -10,8 +10,7 @@ from tests.factories import PASSWORD, CheckInFactory, UserFactory
 from tracker.checkins import patient_today
 from tracker.models import CheckIn, User
 
-# serialized_rollback: each test starts with the data the migrations load (the notes and citations).
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PUBLIC_PATHS = [
     "/",

@@ -17,7 +17,6 @@ from tracker.clinics import (
     clinic_leave,
     current_enrolments,
     format_code,
-    normalise_code,
 )
 from tracker.forms import ClinicianSignupForm, InviteCodeForm
 from tracker.invitations import (
@@ -37,7 +36,11 @@ def join_with_code(request):
     if not form.is_bound:
         return render(request, "tracker/join_bad_code.html", {"form": form, "message": None})
     if form.is_valid():
-        return redirect("join", code=normalise_code(form.cleaned_data["code"]) or "-")
+        clinic = clinic_for_code(code=form.cleaned_data["code"])
+        if clinic is not None:
+            return redirect("join", code=clinic.invite_code)
+        # Unknown or malformed (it may hold "/" or anything else): say so here, keeping what was typed.
+        return render(request, "tracker/join_bad_code.html", {"form": form, "message": BAD_CODE_MESSAGE}, status=404)
     return render(request, "tracker/join_bad_code.html", {"form": form, "message": None}, status=400)
 
 

@@ -5,9 +5,11 @@ Run through bench/loadtest.py, which sets DATABASE_URL and the settings.
 Idempotent: it seeds only what is missing.
 """
 
+import datetime as dt
 import os
 import sys
 import time
+import zoneinfo
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -17,11 +19,14 @@ import django  # noqa: E402
 
 django.setup()
 
+
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
-from tracker.models import Clinic, Enrolment, User  # noqa: E402
+from tracker.models import CheckIn, Clinic, Enrolment, User, monday_of  # noqa: E402
 
 PATIENTS = int(os.environ.get("LOAD_PATIENTS", "10000"))
 PASSWORD = os.environ.get("LOAD_PASSWORD", "load-test-password-2026")
@@ -47,28 +52,41 @@ def main():
         User.objects.bulk_create(new, batch_size=2000)
         patients = User.objects.filter(email__startswith="load", email__endswith="@load.example", role="patient")
         enrolled = set(Enrolment.objects.filter(clinic=clinic).values_list("patient_id", flat=True))
+        joined_at = timezone.now() - dt.timedelta(days=DAYS + 7)
+        joined_on = joined_at.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
+        from_week = monday_of(joined_on)
         Enrolment.objects.bulk_create(
             [
-                Enrolment(patient_id=pk, clinic=clinic)
+                Enrolment(
+                    patient_id=pk,
+                    clinic=clinic,
+                    joined_at=joined_at,
+                    joined_on=joined_on,
+                    from_week=from_week,
+                )
                 for pk in patients.values_list("id", flat=True)
                 if pk not in enrolled
             ],
             batch_size=5000,
         )
-        with connection.cursor() as cursor:
-            # Days before today, each logged with 70% chance; every row has at least stress.
-            cursor.execute(
-                """
-                INSERT INTO tracker_checkin (patient_id, day, sleep_hours, sleep_quality, stress, omega3_servings,
-                                             omega3_supplement, fruit_veg_servings, note, created_at, updated_at)
-                SELECT u.id, CURRENT_DATE - d, (20 + floor(random() * 17)) / 4.0, 1 + floor(random() * 5),
-                       floor(random() * 11), floor(random() * 4), random() < 0.4, floor(random() * 9), '', now(), now()
-                FROM tracker_user u CROSS JOIN generate_series(1, %s) AS d
-                WHERE u.email LIKE 'load%%@load.example' AND u.role = 'patient' AND random() < 0.7
-                ON CONFLICT DO NOTHING
-                """,
-                [DAYS],
-            )
+        already_seeded = CheckIn.objects.filter(patient__email__endswith="@load.example").exists()
+        # The history is seeded once: a second run keeps it as it is.
+        if not already_seeded:
+            with connection.cursor() as cursor:
+                # Days before today, each logged with 70% chance; every row has at least stress.
+                cursor.execute(
+                    """
+                    INSERT INTO tracker_checkin (patient_id, day, sleep_hours, sleep_quality, stress, omega3_servings,
+                                                 omega3_supplement, fruit_veg_servings, note, created_at, updated_at)
+                    SELECT u.id, CURRENT_DATE - d, (20 + floor(random() * 17)) / 4.0, 1 + floor(random() * 5),
+                           floor(random() * 11), floor(random() * 4), random() < 0.4, floor(random() * 9),
+                           '', now(), now()
+                    FROM tracker_user u CROSS JOIN generate_series(1, %s) AS d
+                    WHERE u.email LIKE 'load%%@load.example' AND u.role = 'patient' AND random() < 0.7
+                    ON CONFLICT DO NOTHING
+                    """,
+                    [DAYS],
+                )
     call_command("migrate", verbosity=0)
     _rebuild_rollups()
     with connection.cursor() as cursor:

@@ -66,7 +66,12 @@ def checkin_save(*, patient: User, day: dt.date, values: dict) -> CheckIn:
     fields["note"] = values.get("note") or ""
     with transaction.atomic():
         lock_patient(patient_id=patient.pk)
-        checkin, _ = CheckIn.objects.update_or_create(patient=patient, day=day, defaults=fields)
+        # One statement (INSERT ... ON CONFLICT DO UPDATE): the unique (patient, day)
+        # constraint decides between a new day and an edit, even under a race.
+        checkin = CheckIn(patient=patient, day=day, **fields)
+        CheckIn.objects.bulk_create(
+            [checkin], update_conflicts=True, unique_fields=["patient", "day"], update_fields=[*fields, "updated_at"]
+        )
         # The clinician dashboard's rollup changes with the check-in, or not at all.
         rollup_refresh_week(patient_id=patient.pk, day=day)
     return checkin

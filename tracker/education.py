@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 
 from tracker.checkins import patient_today
 from tracker.content import MARKER_RE
-from tracker.models import CheckIn, Citation, Clinic, Enrolment, Note, NoteCitation, NoteOpened, NoteViewDay, User
+from tracker.models import CheckIn, Citation, Clinic, Enrolment, Note, NoteCitation, NoteOpened, NoteViewDay
 
 # Which note factor each check-in field belongs to, in the order the form asks them.
 FACTOR_OF_FIELD = {
@@ -215,23 +215,26 @@ def factors_logged(checkin: CheckIn) -> list[str]:
     return list(dict.fromkeys(f for field, f in FACTOR_OF_FIELD.items() if getattr(checkin, field) is not None))
 
 
-def note_after_checkin(*, patient: User, checkin: CheckIn) -> Note | None:
-    """One note about a factor just logged, rotating with the patient's number of check-ins.
+def note_after_checkin(*, checkin: CheckIn) -> Note | None:
+    """One note about a factor just logged, rotating day by day.
 
-    Each new day's check-in moves one step along the notes for the logged factors, so a patient
-    who logs the same factors every day sees each of their notes in turn. Two queries.
+    The day's number picks the note among those for the logged factors, so a patient who logs the
+    same factors every day sees each of their notes in turn, and saving the same day again shows
+    the same note. One query (this runs on every check-in save).
     """
     factors = factors_logged(checkin)
-    candidates = sorted(Note.objects.filter(factor__in=factors), key=lambda n: (factors.index(n.factor), n.slug))
+    notes = Note.objects.filter(factor__in=factors).only("id", "slug", "factor", "title")
+    candidates = sorted(notes, key=lambda n: (factors.index(n.factor), n.slug))
     if not candidates:
         return None
-    turn = CheckIn.objects.filter(patient=patient).count()
-    return candidates[(turn - 1) % len(candidates)]
+    return candidates[checkin.day.toordinal() % len(candidates)]
 
 
-def note_card(*, note_id: int | None) -> dict | None:
+def note_card(*, slug: str | None) -> dict | None:
     """What the check-in confirmation shows of a note: title, summary, link, first reference."""
-    note = Note.objects.filter(pk=note_id).prefetch_related(_references_prefetch()).first() if note_id else None
+    if not slug or len(slug) > 50:
+        return None
+    note = Note.objects.filter(slug=slug).prefetch_related(_references_prefetch()).first()
     if note is None:
         return None
     first = next(iter(note.references.all()), None)

@@ -69,37 +69,57 @@ def rollup_refresh_week(*, patient_id: int, day: dt.date) -> None:
     Call inside the transaction that changed the patient's check-ins for
     `day`, after lock_patient. checkin_save does; so must any future path that
     deletes or changes check-ins.
+
+    This runs on every check-in save, so it is two plain SQL statements (an
+    upsert computed from the week's check-ins, and the retention flags) rather
+    than ORM expressions that cost more to build than to run.
     """
     week_start = day - dt.timedelta(days=day.weekday())
-    counts = CheckIn.objects.filter(
-        patient_id=patient_id, day__gte=week_start, day__lt=week_start + dt.timedelta(days=7)
-    ).aggregate(**_week_aggregates())
-    active = counts["checkin_days"] > 0
-    if active:
-        PatientWeek.objects.bulk_create(
-            [PatientWeek(patient_id=patient_id, week_start=week_start, **counts)],
-            update_conflicts=True,
-            unique_fields=["patient", "week_start"],
-            update_fields=list(ROLLUP_FIELDS),
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _UPSERT_WEEK, [patient_id, week_start, patient_id, week_start, week_start + dt.timedelta(days=7)]
         )
-    else:
+        active = cursor.rowcount > 0
+    if not active:
+        # The week has no check-in left: the rollup keeps no row for it.
         PatientWeek.objects.filter(patient_id=patient_id, week_start=week_start).delete()
     _refresh_flags_for_week(patient_id=patient_id, week_start=week_start, active=active)
 
 
+# The week's counts straight from its check-ins; HAVING skips a week left empty.
+_UPSERT_WEEK = f"""
+    INSERT INTO tracker_patientweek (patient_id, week_start, {", ".join(ROLLUP_FIELDS)})
+    SELECT %s, %s, COUNT(*),
+           SUM(CASE WHEN sleep_hours IS NOT NULL OR sleep_quality IS NOT NULL THEN 1 ELSE 0 END),
+           SUM(CASE WHEN stress IS NOT NULL THEN 1 ELSE 0 END),
+           SUM(CASE WHEN omega3_servings IS NOT NULL OR omega3_supplement IS NOT NULL THEN 1 ELSE 0 END),
+           SUM(CASE WHEN fruit_veg_servings IS NOT NULL THEN 1 ELSE 0 END)
+    FROM tracker_checkin
+    WHERE patient_id = %s AND day >= %s AND day < %s
+    HAVING COUNT(*) > 0
+    ON CONFLICT (patient_id, week_start) DO UPDATE SET
+        {", ".join(f"{name} = excluded.{name}" for name in ROLLUP_FIELDS)}
+"""  # noqa: S608 - only fixed column names are formatted in
+
+
 def _refresh_flags_for_week(*, patient_id: int, week_start: dt.date, active: bool) -> None:
-    # The enrolments for which this week is week 1, 2, 4, 8 or 12.
+    # The enrolments for which this week is week 1, 2, 4, 8 or 12: each such
+    # flag becomes "active this week while still enrolled"; other flags stay.
     from_weeks = {n: week_start - dt.timedelta(weeks=n - 1) for n in RETENTION_WEEKS}
-    enrolled_then = Q(until_week__isnull=True) | Q(until_week__gt=week_start)
-    updates = {
-        f"active_week_{n}": Case(
-            When(Q(from_week=from_week) & enrolled_then, then=Value(active)),
-            When(from_week=from_week, then=Value(False)),
-            default=F(f"active_week_{n}"),
+    sets, params = [], []
+    for n, from_week in from_weeks.items():
+        sets.append(
+            f"active_week_{n} = CASE WHEN from_week = %s "
+            f"THEN (%s AND (until_week IS NULL OR until_week > %s)) ELSE active_week_{n} END"
         )
-        for n, from_week in from_weeks.items()
-    }
-    Enrolment.objects.filter(patient_id=patient_id, from_week__in=from_weeks.values()).update(**updates)
+        params += [from_week, active, week_start]
+    placeholders = ", ".join(["%s"] * len(from_weeks))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE tracker_enrolment SET {', '.join(sets)} "  # noqa: S608 - fixed column names only
+            f"WHERE patient_id = %s AND from_week IN ({placeholders})",
+            [*params, patient_id, *from_weeks.values()],
+        )
 
 
 def enrolment_refresh_flags(*, enrolment: Enrolment) -> None:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from tracker.access import patient_required
 from tracker.checkins import (
@@ -23,7 +24,6 @@ from tracker.forms import CheckInForm
 
 HISTORY_PAGE_SIZE = 20
 # The note chosen when a check-in is saved, shown once on the page the save redirects to.
-LEARN_NOTE_SESSION_KEY = "checkin_learn_note"
 
 
 def _day_label(day: dt.date, today: dt.date) -> str:
@@ -58,9 +58,11 @@ def _checkin_page(request, day):
                 form.add_error(None, str(refused))
             else:
                 messages.success(request, f"Saved your check-in for {_day_label(day, today_).lower()}, {day:%-d %B}.")
-                note = note_after_checkin(patient=patient, checkin=checkin)
-                request.session[LEARN_NOTE_SESSION_KEY] = note.pk if note else None
-                return redirect(_checkin_url(day, today_))
+                # The confirmation shows a note about something just logged; its slug rides on the
+                # redirect (public content), which spares a session write on every save.
+                note = note_after_checkin(checkin=checkin)
+                url = _checkin_url(day, today_)
+                return redirect(f"{url}?{urlencode({'learn': note.slug})}" if note else url)
         status = 400
     else:
         existing = None if refusal else checkin_for_day(patient=patient, day=day)
@@ -76,7 +78,7 @@ def _checkin_page(request, day):
         "is_today": day == today_,
         "form": form,
         "refusal": refusal,
-        "learn_card": note_card(note_id=request.session.pop(LEARN_NOTE_SESSION_KEY, None)),
+        "learn_card": note_card(slug=request.GET.get("learn")) if request.method == "GET" else None,
         "days": [
             {"day": d, "label": _day_label(d, today_), "logged": d in logged, "url": _checkin_url(d, today_)}
             for d in window

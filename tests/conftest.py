@@ -6,6 +6,7 @@ import time_machine
 from django.db import connection
 
 from tests.factories import ClinicFactory, ClinicianFactory, UserFactory
+from tests.smtp import SmtpSink
 
 # 27 November 2026, 15:00 UTC: Friday morning in Los Angeles, Saturday 04:00 in Auckland.
 NOW = dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)
@@ -49,3 +50,19 @@ def alice_client(client, alice):
 
 def tz(name):
     return zoneinfo.ZoneInfo(name)
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server that Django's SMTP backend sends to."""
+    sink = SmtpSink()
+    port = sink.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 10
+    yield sink
+    sink.stop()

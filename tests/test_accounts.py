@@ -127,7 +127,9 @@ def test_it_answers_a_reset_for_an_unknown_email_the_same_way(client, db):
 
 
 def test_it_changes_the_time_zone_in_settings(alice_client, alice):
-    response = alice_client.post(reverse("settings"), {"first_name": "Al", "time_zone": "Asia/Tokyo"})
+    response = alice_client.post(
+        reverse("settings"), {"first_name": "Al", "time_zone": "Asia/Tokyo", "reminder_weekday": 1, "reminder_hour": 8}
+    )
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.time_zone == "Asia/Tokyo"

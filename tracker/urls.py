@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from tracker.converters import IsoDateConverter
 from tracker.forms import EmailAuthenticationForm
-from tracker.views import account, clinician, patient
+from tracker.views import account, clinician, patient, reminders
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("checkin/<isodate:day>/", patient.checkin_day, name="checkin_day"),
     path("history/", patient.history, name="history"),
     path("settings/", account.account_settings, name="settings"),
+    path("settings/verify-email/", account.resend_verification, name="resend_verification"),
+    path("accounts/verify-email/<str:token>/", account.verify_email, name="verify_email"),
+    path("reminders/unsubscribe/<str:token>/", reminders.unsubscribe, name="reminders_unsubscribe"),
     path("clinician/", clinician.clinician_home, name="clinician_home"),
     # Accounts: sign-up is ours; the rest are Django's own flows, styled.
     path("accounts/signup/", account.signup, name="signup"),

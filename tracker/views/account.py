@@ -1,13 +1,25 @@
-"""Sign-up, the home page and the settings page. Log-in, log-out and the
-password flows are Django's own views with this project's templates."""
+"""Sign-up, the home page, the settings page and email verification. Log-in,
+log-out and the password flows are Django's own views with this project's
+templates."""
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from tracker.accounts import EmailTaken, patient_signup
+from tracker.accounts import (
+    EmailTaken,
+    VerificationRefused,
+    email_verify,
+    patient_signup,
+    profile_update,
+    verification_email_send,
+)
 from tracker.forms import ProfileForm, SignupForm
+
+VERIFICATION_SENT = "We've emailed a link to {email}. Open it to confirm your address."
+VERIFICATION_FAILED = "We couldn't send the confirmation email just now. Try again from Settings in a few minutes."
 
 
 def home(request):
@@ -35,12 +47,17 @@ def signup(request):
                     password=data["password1"],
                     first_name=data["first_name"],
                     time_zone=data["time_zone"],
+                    reminders_enabled=data["reminders_enabled"],
                 )
             except EmailTaken:
                 form.add_error("email", "An account with this email already exists. Log in, or reset your password.")
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, "Welcome! Your account is ready. Log today's check-in whenever you like.")
+                if verification_email_send(user=user):
+                    messages.info(request, VERIFICATION_SENT.format(email=user.email))
+                else:
+                    messages.warning(request, VERIFICATION_FAILED)
                 return redirect("today")
         status = 400
     else:
@@ -54,10 +71,31 @@ def account_settings(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=request.user)
         if form.is_valid():
-            form.save()
+            profile_update(user=request.user, values=form.cleaned_data)
             messages.success(request, "Your settings are saved.")
             return redirect("settings")
         status = 400
     else:
         form = ProfileForm(instance=request.user)
     return render(request, "tracker/settings.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def resend_verification(request):
+    if request.user.email_verified:
+        messages.info(request, "Your email address is already confirmed.")
+    elif verification_email_send(user=request.user):
+        messages.info(request, VERIFICATION_SENT.format(email=request.user.email))
+    else:
+        messages.warning(request, VERIFICATION_FAILED)
+    return redirect("settings")
+
+
+def verify_email(request, token):
+    """The link in the verification email. No login needed: it may be opened on another device."""
+    try:
+        user = email_verify(token=token)
+    except VerificationRefused as refused:
+        return render(request, "tracker/verify_email.html", {"error": str(refused)}, status=400)
+    return render(request, "tracker/verify_email.html", {"verified_email": user.email})

@@ -187,3 +187,23 @@ def test_an_unreachable_smtp_server_uses_up_no_attempt_and_is_retried(db, frozen
     frozen_now.shift(dt.timedelta(hours=1))
     dispatch(enqueue=lambda ids: send_batch(delivery_ids=ids))
     assert smtp_sink.per_recipient() == {p.email: 1 for p in patients}
+
+
+@pytest.mark.parametrize("patients", [1, 6])
+def test_a_batch_runs_four_queries_plus_a_claim_and_a_mark_per_reminder(
+    db, frozen_now, patients, django_assert_num_queries
+):
+    for patient in ReminderPatientFactory.create_batch(patients):
+        CheckInFactory(patient=patient, day=TODAY - dt.timedelta(days=1))
+    ids = queue_all()
+    with django_assert_num_queries(4 + 2 * patients):
+        send_batch(delivery_ids=ids)
+
+
+@pytest.mark.parametrize("patients", [1, 30])
+def test_dispatch_runs_a_fixed_number_of_queries(db, frozen_now, patients, django_assert_num_queries):
+    ReminderPatientFactory.create_batch(patients, time_zone="Europe/Paris")
+    ReminderPatientFactory.create_batch(patients, time_zone="Asia/Tokyo")
+    # expire, zones, then per ISO week: find and insert; then the claimable ids.
+    with django_assert_num_queries(5):
+        dispatch(enqueue=lambda ids: None)

@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         summary = dispatch_weekly_reminders()
-        where = "sent in this process" if settings.CELERY_TASK_ALWAYS_EAGER else "enqueued for the workers"
+        where = "processed in this process" if settings.CELERY_TASK_ALWAYS_EAGER else "enqueued for the workers"
         self.stdout.write(
             f"{summary['enqueued']} reminders {where} in {summary['batches']} batches "
             f"({summary['created']} newly due, {summary['expired']} expired unsent)."

@@ -18,7 +18,8 @@ one conditional UPDATE:
 The database runs these one at a time per row, so of two workers racing for a
 row exactly one gets a row count of 1 and sends; the other skips it. The row
 is marked sent (only by the claim's holder) as soon as the SMTP server has
-accepted the message. So a second dispatch, a redelivered task (acks_late,
+accepted the message; that commit also carries the next row's claim, so each
+email costs one commit. So a second dispatch, a redelivered task (acks_late,
 visibility timeout), two beat processes or two cron runs only enqueue ids that
 are already claimed or sent, and those are skipped. A worker killed mid-batch
 leaves at most its current row claimed and unsent: the lease runs out and the

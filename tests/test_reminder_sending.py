@@ -209,3 +209,33 @@ def test_dispatch_runs_a_fixed_number_of_queries(db, frozen_now, patients, djang
     # expire, zones, then per ISO week: find and insert; then the claimable ids.
     with django_assert_num_queries(5):
         dispatch(enqueue=lambda ids: None)
+
+
+def test_a_message_that_cannot_be_built_is_recorded_and_the_batch_goes_on(db, smtp_sink, frozen_now, monkeypatch):
+    from tracker import reminder_sending
+
+    broken = ReminderPatientFactory(email="broken@example.com")
+    fine = ReminderPatientFactory(email="fine@example.com")
+    real = reminder_sending.reminder_email
+
+    def build(**kwargs):
+        if kwargs["patient"].pk == broken.pk:
+            raise ValueError("bad address")
+        return real(**kwargs)
+
+    monkeypatch.setattr(reminder_sending, "reminder_email", build)
+    outcome = send_batch(delivery_ids=queue_all())
+    assert outcome.sent == 1
+    assert smtp_sink.per_recipient() == {fine.email: 1}
+    delivery = ReminderDelivery.objects.get(patient=broken)
+    assert (delivery.status, delivery.attempts) == (Status.PENDING, 1)
+    assert "ValueError('bad address')" in delivery.last_error
+
+
+def test_a_row_whose_attempts_are_used_up_is_not_claimed_again(db, smtp_sink, frozen_now, settings):
+    ReminderPatientFactory()
+    ids = queue_all()
+    ReminderDelivery.objects.update(attempts=settings.REMINDER_MAX_ATTEMPTS)  # say, its worker kept dying
+    assert send_batch(delivery_ids=ids).sent == 0
+    assert dispatch(enqueue=lambda ids: None).enqueued == 0
+    assert smtp_sink.count() == 0

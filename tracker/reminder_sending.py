@@ -41,7 +41,8 @@ NOT_CLAIMED = object()  # the next row's claim was not attempted yet
 _TABLE = ReminderDelivery._meta.db_table
 CLAIM_SQL = (
     f"UPDATE {_TABLE} SET claimed_until = %s, claim_token = %s, attempts = attempts + 1, updated_at = %s "  # noqa: S608
-    "WHERE id = %s AND status = 'pending' AND expires_at > %s AND (claimed_until IS NULL OR claimed_until <= %s)"
+    "WHERE id = %s AND status = 'pending' AND expires_at > %s AND (claimed_until IS NULL OR claimed_until <= %s) "
+    "AND attempts < %s"
 )
 MARK_SENT_SQL = (
     f"UPDATE {_TABLE} SET status = 'sent', sent_at = %s, claimed_until = NULL, last_error = '', updated_at = %s "  # noqa: S608
@@ -63,7 +64,9 @@ def claim(*, delivery_id: int, now: dt.datetime | None = None) -> str | None:
     now = now or timezone.now()
     token = uuid.uuid4().hex
     lease_end = now + dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
-    claimed = _update(CLAIM_SQL, [lease_end, token, now, delivery_id, now, now])
+    # A row whose attempts are used up (say, its worker kept dying) is never
+    # claimed again; it is recorded as failed when its week ends.
+    claimed = _update(CLAIM_SQL, [lease_end, token, now, delivery_id, now, now, settings.REMINDER_MAX_ATTEMPTS])
     return token if claimed == 1 else None
 
 
@@ -164,17 +167,17 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
             week = (delivery.iso_year, delivery.iso_week)
             if week not in teasers:
                 teasers[week] = reminder_teaser(iso_year=delivery.iso_year, iso_week=delivery.iso_week)
-            message = reminder_email(
-                patient=delivery.patient,
-                days_logged=logged.get(delivery.patient_id, 0),
-                streak=streaks[delivery.patient_id].current,
-                teaser=teasers[week],
-                checkin_url=checkin_url,
-                unsubscribe_url=unsubscribe_url(patient_id=delivery.patient_id),
-            )
             try:
+                message = reminder_email(
+                    patient=delivery.patient,
+                    days_logged=logged.get(delivery.patient_id, 0),
+                    streak=streaks[delivery.patient_id].current,
+                    teaser=teasers[week],
+                    checkin_url=checkin_url,
+                    unsubscribe_url=unsubscribe_url(patient_id=delivery.patient_id),
+                )
                 connection.send_messages([message])
-            except OSError as error:
+            except Exception as error:  # recorded on the row: one bad message must not stall the batch
                 problem, permanent, connection_lost = _smtp_failure(error)
                 wait = mark_failed(delivery_id=delivery.pk, token=token, error=problem, permanent=permanent)
                 if wait is None:
@@ -186,6 +189,8 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
                     break
                 continue
             # The server has accepted the message: record it before anything else.
+            # A crash between here and the commit is the one window left; it
+            # resends (at-least-once), as tracker/reminders.py explains.
             # The next row's claim rides in the same transaction, so each
             # message costs one commit (one disk flush) rather than two.
             with transaction.atomic():
@@ -198,8 +203,13 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
     return outcome
 
 
-def _smtp_failure(error: OSError) -> tuple[str, bool, bool]:
+def _smtp_failure(error: Exception) -> tuple[str, bool, bool]:
     """(what to record, permanent?, is the connection gone?) for a failed send."""
+    if not isinstance(error, OSError):
+        # Building or encoding the message failed (a bad address, a bug):
+        # record it and retry a few times, so a fix deployed meanwhile helps.
+        logger.exception("Could not build or send a reminder")
+        return f"Could not send: {error!r}", False, False
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in error.recipients.values()]
         details = "; ".join(f"{code} {_text(reply)}" for code, reply in error.recipients.values())

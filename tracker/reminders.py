@@ -34,7 +34,7 @@ choice: telling "accepted but unmarked" from "never sent" is impossible
 without a second record written after acceptance, which has the same window;
 treating both as sent would silently skip patients whose worker died before
 sending, which the product forbids. The window is the milliseconds between
-the server's "250 OK" and one UPDATE on the same database connection.
+the server's "250 OK" and the commit of one UPDATE on an open connection.
 """
 
 import datetime as dt
@@ -217,7 +217,9 @@ def _insert(chunk: list[ReminderDelivery]) -> int:
 
 def _claimable_batches(*, now: dt.datetime) -> Iterator[list[int]]:
     ids = (
-        ReminderDelivery.objects.filter(status=Status.PENDING, due_at__lte=now, expires_at__gt=now)
+        ReminderDelivery.objects.filter(
+            status=Status.PENDING, due_at__lte=now, expires_at__gt=now, attempts__lt=settings.REMINDER_MAX_ATTEMPTS
+        )
         .filter(ReminderDelivery.unclaimed(now))
         .order_by("pk")
         .values_list("pk", flat=True)

@@ -163,3 +163,20 @@ def test_the_cron_command_sends_due_reminders_in_process_once(frozen_now, capsys
         "1 reminders processed in this process in 1 batches (1 newly due, 0 expired unsent).",
         "0 reminders processed in this process in 0 batches (0 newly due, 0 expired unsent).",
     ]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_temporary_smtp_refusal_is_retried_through_the_broker(redis_url, smtp_sink, monkeypatch):
+    patient = ReminderPatientFactory(email="busy@example.com")
+    smtp_sink.refuse["busy@example.com"] = "451 4.3.0 Try again later"
+    monkeypatch.setattr("tracker.reminder_sending.backoff_seconds", lambda attempts: 1)
+    with real_worker(redis_url):
+        dispatch_weekly_reminders.delay()
+        wait_for(lambda: ReminderDelivery.objects.filter(last_error__contains="451").exists(), what="a refusal")
+        del smtp_sink.refuse["busy@example.com"]
+        wait_for(lambda: sent_count() == 1, what="the retried send")  # the task's own retry, 1 s later
+        settle(redis_url)
+    assert smtp_sink.per_recipient() == {patient.email: 1}
+    delivery = ReminderDelivery.objects.get()
+    assert (delivery.attempts, delivery.last_error) == (2, "")

@@ -6,6 +6,7 @@ import time_machine
 from django.db import connection
 
 from tests.factories import ClinicFactory, ClinicianFactory, UserFactory
+from tests.smtp import SmtpSink
 from tracker.models import User
 
 # 27 November 2026, 15:00 UTC: Friday morning in Los Angeles, Saturday 04:00 in Auckland.
@@ -100,3 +101,19 @@ def dora(db):
 def sam(db):
     """A staff member (admin site), not a clinician."""
     return UserFactory(email="sam@example.com", first_name="Sam", role=User.Role.STAFF, is_staff=True)
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server that Django's SMTP backend sends to."""
+    sink = SmtpSink()
+    port = sink.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 10
+    yield sink
+    sink.stop()

@@ -55,3 +55,12 @@ class CheckInFactory(factory.django.DjangoModelFactory):
     omega3_servings = 1
     omega3_supplement = False
     fruit_veg_servings = 5
+
+
+class ReminderPatientFactory(UserFactory):
+    """A patient who opted in and verified their address. Monday 00:00 is due all week."""
+
+    reminders_enabled = True
+    email_verified_at = factory.LazyFunction(lambda: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    reminder_weekday = 1
+    reminder_hour = 0

@@ -10,7 +10,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Each engineer's tests use their own Redis database number on the shared server.
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 
 
 def services_required() -> bool:

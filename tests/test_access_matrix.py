@@ -65,6 +65,10 @@ MATRIX = {
     "two_factor_setup": only({"charlie", "dora", "staff"}, 404, anonymous="login"),
     "two_factor_verify": only(set(), "redirect", anonymous="login"),
     "two_factor_disable": only(set(), 405, anonymous="login"),
+    "resend_verification": only(set(), 405, anonymous="login"),
+    # Signed-token links from emails: no login needed; a bad token is a 400 for everyone.
+    "verify_email": dict.fromkeys(PERSONAS, 400),
+    "reminders_unsubscribe": dict.fromkeys(PERSONAS, 400),
 }
 
 
@@ -105,6 +109,8 @@ def world(db, frozen_now):
         "join": [clinic_a.invite_code],
         "leave_clinic": [clinic_a.pk],
         "password_reset_confirm": ["MQ", "not-a-token"],
+        "verify_email": ["not-a-token"],
+        "reminders_unsubscribe": ["not-a-token"],
     }
     return users, args
 

@@ -6,8 +6,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from tests.conftest import NOW
 from tests.factories import PASSWORD, UserFactory
 from tracker.models import User
+from tracker.tokens import unsubscribe_token
 
 SIGNUP = {
     "email": "New.Patient@Example.com",
@@ -127,7 +129,9 @@ def test_it_answers_a_reset_for_an_unknown_email_the_same_way(client, db):
 
 
 def test_it_changes_the_time_zone_in_settings(alice_client, alice):
-    response = alice_client.post(reverse("settings"), {"first_name": "Al", "time_zone": "Asia/Tokyo"})
+    response = alice_client.post(
+        reverse("settings"), {"first_name": "Al", "time_zone": "Asia/Tokyo", "reminder_weekday": 1, "reminder_hour": 8}
+    )
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.time_zone == "Asia/Tokyo"
@@ -157,3 +161,143 @@ def test_the_clinician_home_lists_only_their_clinics(client, charlie):
 
 def test_patients_cannot_open_the_clinician_home(alice_client):
     assert alice_client.get(reverse("clinician_home")).status_code == 403
+
+
+# --- Reminder preferences and email verification ----------------------------
+
+
+def _verify_link(message):
+    return re.search(r"http://127\.0\.0\.1:8000(/accounts/verify-email/[^/\s]+/)", message.body).group(1)
+
+
+def test_reminders_are_off_unless_the_patient_opts_in_at_sign_up(client, db):
+    client.post(reverse("signup"), SIGNUP)
+    assert User.objects.get().reminders_enabled is False
+
+
+def test_it_signs_up_with_reminders_on_and_sends_a_verification_email(client, db):
+    response = client.post(reverse("signup"), {**SIGNUP, "reminders_enabled": "on"})
+    assert response.status_code == 302
+    user = User.objects.get()
+    assert user.reminders_enabled is True
+    assert user.email_verified_at is None
+    [message] = mail.outbox
+    assert message.to == ["New.Patient@example.com"]
+    assert message.subject == "Confirm your email for Wellness Tracker"
+    assert message.alternatives[0].mimetype == "text/html"
+    assert "We&#x27;ve emailed a link to New.Patient@example.com" in client.get(reverse("today")).content.decode()
+
+
+def test_the_verification_link_confirms_the_address_without_a_login(client, alice, frozen_now):
+    client.force_login(alice)
+    client.post(reverse("resend_verification"))
+    client.logout()
+    response = client.get(_verify_link(mail.outbox[0]))
+    assert response.status_code == 200
+    assert "alice@example.com is confirmed" in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.email_verified_at == NOW
+    first = alice.email_verified_at
+    frozen_now.shift(60)
+    assert client.get(_verify_link(mail.outbox[0])).status_code == 200
+    alice.refresh_from_db()
+    assert alice.email_verified_at == first
+
+
+def test_an_expired_verification_link_is_refused_and_says_what_to_do(alice_client, alice, frozen_now, settings):
+    alice_client.post(reverse("resend_verification"))
+    frozen_now.shift(settings.EMAIL_VERIFICATION_MAX_AGE_DAYS * 86400 + 1)
+    response = alice_client.get(_verify_link(mail.outbox[0]))
+    assert response.status_code == 400
+    assert "This verification link has expired. Log in and send a new one from Settings." in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.email_verified_at is None
+
+
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        pytest.param(lambda user, link: link.split("/")[-2][:-3] + "abc", id="tampered"),
+        pytest.param(lambda user, link: "garbage", id="garbage"),
+        pytest.param(lambda user, link: unsubscribe_token(patient_id=user.pk), id="unsubscribe-token"),
+    ],
+)
+def test_a_bad_verification_link_is_refused(alice_client, alice, make_token):
+    alice_client.post(reverse("resend_verification"))
+    token = make_token(alice, _verify_link(mail.outbox[0]))
+    response = alice_client.get(reverse("verify_email", args=[token]))
+    assert response.status_code == 400
+    assert "This verification link is not valid." in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.email_verified_at is None
+
+
+def test_a_link_sent_to_an_old_address_cannot_verify_a_new_one(alice_client, alice):
+    alice_client.post(reverse("resend_verification"))
+    User.objects.filter(pk=alice.pk).update(email="alice.new@example.com")
+    response = alice_client.get(_verify_link(mail.outbox[0]))
+    assert response.status_code == 400
+    assert "not for a current account address" in response.content.decode()
+
+
+def test_resending_is_a_post_and_is_skipped_once_verified(alice_client, alice):
+    assert alice_client.get(reverse("resend_verification")).status_code == 405
+    alice.email_verified_at = alice.date_joined
+    alice.save()
+    alice_client.post(reverse("resend_verification"))
+    assert mail.outbox == []
+
+
+def test_sign_up_still_works_when_the_mail_server_is_down(client, db, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", 1, False
+    response = client.post(reverse("signup"), SIGNUP, follow=True)
+    assert response.status_code == 200
+    assert "We couldn&#x27;t send the confirmation email just now" in response.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_the_settings_page_saves_reminder_preferences(alice_client, alice):
+    form = {"first_name": "Alice", "time_zone": "Australia/Sydney", "reminders_enabled": "on"}
+    response = alice_client.post(reverse("settings"), {**form, "reminder_weekday": 1, "reminder_hour": 8})
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert (alice.reminders_enabled, alice.reminder_weekday, alice.reminder_hour) == (True, 1, 8)
+    alice_client.post(reverse("settings"), {**form, "reminders_enabled": "", "reminder_weekday": 1, "reminder_hour": 8})
+    alice.refresh_from_db()
+    assert alice.reminders_enabled is False
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("reminder_weekday", "8", "Choose a day from Monday to Sunday."),
+        ("reminder_weekday", "Funday", "Choose a day from Monday to Sunday."),
+        ("reminder_hour", "24", "Choose an hour from 00:00 to 23:00."),
+        ("reminder_hour", "-1", "Choose an hour from 00:00 to 23:00."),
+    ],
+)
+def test_the_settings_page_refuses_an_impossible_reminder_time(alice_client, alice, field, value, message):
+    form = {"first_name": "Alicia", "time_zone": "Asia/Tokyo", "reminder_weekday": 2, "reminder_hour": 9}
+    response = alice_client.post(reverse("settings"), {**form, field: value})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert 'value="Alicia"' in html  # what was typed is kept
+    alice.refresh_from_db()
+    assert (alice.first_name, alice.reminder_weekday) == ("Alice", 1)
+
+
+def test_the_settings_page_says_when_reminders_wait_for_verification(alice_client, alice):
+    alice.reminders_enabled = True
+    alice.save()
+    html = alice_client.get(reverse("settings")).content.decode()
+    assert "so weekly reminders can't start" in html
+    assert "Email me a new confirmation link" in html
+    assert '<option value="1" selected>Monday</option>' in html
+    assert '<option value="8" selected>08:00</option>' in html
+
+
+def test_the_settings_page_runs_a_fixed_number_of_queries(alice_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        alice_client.get(reverse("settings"))

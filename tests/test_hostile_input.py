@@ -171,3 +171,17 @@ def test_the_two_factor_form_survives_anything(client, charlie, token):
 def test_far_dates_in_a_checkin_url_are_refused_not_errors(alice_client, frozen_now):
     for day in (dt.date.min, dt.date.max, dt.date(1, 1, 1)):
         assert alice_client.get(f"/checkin/{day:%Y-%m-%d}/").status_code in (400, 404)
+
+
+@FUZZ
+@given(token=VALUES.map(_clean))
+def test_unsubscribe_and_verification_tokens_survive_anything(client, alice, token):
+    alice.reminders_enabled = True
+    alice.save(update_fields=["reminders_enabled"])
+    path = quote(token, safe="") or "-"
+    for url in (f"/reminders/unsubscribe/{path}/", f"/accounts/verify-email/{path}/"):
+        assert client.get(url).status_code in (400, 404)
+        assert client.post(url).status_code in (400, 404, 405)
+    alice.refresh_from_db()
+    assert alice.reminders_enabled is True
+    assert alice.email_verified_at is None

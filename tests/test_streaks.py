@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.factories import CheckInFactory
-from tracker.streaks import Streaks, patient_streaks, streaks_from_days
+from tracker.streaks import Streaks, patient_streaks, streaks_for_patients, streaks_from_days
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -48,3 +48,28 @@ def test_it_reads_the_patients_own_checkins(alice, bob):
 def test_a_streak_never_exceeds_the_days_logged(offsets):
     streaks = streaks_from_days(days_ago(*offsets), today=TODAY)
     assert 0 <= streaks.current <= streaks.best <= len(offsets)
+
+
+def test_it_computes_many_patients_streaks_in_one_query_each_against_their_own_today(
+    alice, bob, charlie, django_assert_num_queries
+):
+    for day in days_ago(0, 1, 2, 4):
+        CheckInFactory(patient=alice, day=day)
+    for day in days_ago(1, 2, 3, 10, 11, 12, 13):
+        CheckInFactory(patient=bob, day=day)
+    tomorrow = TODAY + dt.timedelta(days=1)
+    today_by_patient = {alice.pk: TODAY, bob.pk: tomorrow, charlie.pk: TODAY}
+    with django_assert_num_queries(1):
+        bulk = streaks_for_patients(today_by_patient=today_by_patient)
+    assert bulk == {
+        alice.pk: Streaks(current=3, best=3),
+        bob.pk: Streaks(current=0, best=4),  # in Bob's zone it is already tomorrow: yesterday was not logged
+        charlie.pk: Streaks(current=0, best=0),
+    }
+    for patient in (alice, bob):
+        assert bulk[patient.pk] == patient_streaks(patient=patient, today=today_by_patient[patient.pk])
+
+
+def test_it_computes_no_streaks_for_no_patients(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert streaks_for_patients(today_by_patient={}) == {}

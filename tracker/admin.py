@@ -1,11 +1,12 @@
-"""Staff administration of accounts, clinics and the educational notes.
+"""Staff administration of accounts, clinics, reminder deliveries and the educational notes.
 
 Staff create clinics and choose their clinicians (and which of them are admin
 clinicians). Enrolments are shown read-only: patients join and leave
 themselves. Individual check-ins are visible only to superusers who were
 explicitly granted `view_individual_checkins`, and every look is audited. The
 audit log itself is read-only, for superusers only. NoteOpened (which patient
-opened which note) is not registered.
+opened which note) is not registered. Reminder deliveries show only who, which
+week, and what happened to the email.
 """
 
 from django.contrib import admin, messages
@@ -26,6 +27,7 @@ from tracker.models import (
     Note,
     NoteCitation,
     NoteViewDay,
+    ReminderDelivery,
     User,
 )
 
@@ -212,4 +214,36 @@ class NoteViewDayAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderDelivery)
+class ReminderDeliveryAdmin(admin.ModelAdmin):
+    """Read-only: deliveries are written by the senders; staff look for failures here."""
+
+    list_display = ["patient", "iso_year", "iso_week", "status", "attempts", "last_error", "due_at", "sent_at"]
+    list_filter = ["status", "iso_year", "iso_week"]
+    search_fields = ["patient__email"]
+    list_select_related = ["patient"]
+    date_hierarchy = "due_at"
+    fields = [
+        "patient",
+        "iso_year",
+        "iso_week",
+        "status",
+        "attempts",
+        "last_error",
+        "due_at",
+        "expires_at",
+        "claimed_until",
+        "sent_at",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

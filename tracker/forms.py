@@ -174,6 +174,11 @@ class SignupForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    reminders_enabled = forms.BooleanField(
+        label="Email me a weekly reminder to check in",
+        required=False,
+        help_text="Mondays at 08:00 your time, once you confirm your email. Change or stop it in Settings.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -207,8 +212,25 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "time_zone"]
-        help_texts = {"time_zone": "Your check-ins follow the calendar day where you live."}
+        fields = ["first_name", "time_zone", "reminders_enabled", "reminder_weekday", "reminder_hour"]
+        help_texts = {
+            "time_zone": "Your check-ins follow the calendar day where you live.",
+            "reminders_enabled": "One email a week with a link to your check-in. Off unless you turn it on.",
+            "reminder_hour": "In your time zone.",
+        }
+        error_messages = {
+            "reminder_weekday": {"invalid_choice": "Choose a day from Monday to Sunday."},
+            "reminder_hour": {"invalid_choice": "Choose an hour from 00:00 to 23:00."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("Profile", "first_name", "time_zone"),
+            Fieldset("Weekly reminder email", "reminders_enabled", "reminder_weekday", "reminder_hour"),
+        )
 
 
 class TokenForm(forms.Form):

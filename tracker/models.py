@@ -1,5 +1,6 @@
 """The data model: users (patients and clinicians), clinics, daily check-ins,
-educational notes, the weekly engagement rollup and the append-only audit log."""
+educational notes, the weekly engagement rollup, reminder deliveries and the
+append-only audit log."""
 
 import datetime as dt
 import secrets
@@ -55,6 +56,19 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+# ISO weekday numbers, as date.isoweekday() gives them.
+WEEKDAY_CHOICES = [
+    (1, "Monday"),
+    (2, "Tuesday"),
+    (3, "Wednesday"),
+    (4, "Thursday"),
+    (5, "Friday"),
+    (6, "Saturday"),
+    (7, "Sunday"),
+]
+HOUR_CHOICES = [(hour, f"{hour:02d}:00") for hour in range(24)]
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     class Role(models.TextChoices):
         PATIENT = "patient", "Patient"
@@ -69,6 +83,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the patient follows the signed link in the verification email.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    # Weekly reminder email: off until the patient opts in; local weekday and hour.
+    reminders_enabled = models.BooleanField("email me a weekly reminder", default=False)
+    reminder_weekday = models.PositiveSmallIntegerField("reminder day", choices=WEEKDAY_CHOICES, default=1)
+    reminder_hour = models.PositiveSmallIntegerField("reminder time", choices=HOUR_CHOICES, default=8)
 
     objects = UserManager()
 
@@ -79,6 +99,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.CheckConstraint(
+                condition=Q(reminder_weekday__gte=1, reminder_weekday__lte=7), name="user_reminder_weekday_iso"
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_hour__gte=0, reminder_hour__lte=23), name="user_reminder_hour_range"
+            ),
         ]
 
     def __str__(self):
@@ -91,6 +117,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_clinician(self):
         return self.role == self.Role.CLINICIAN
+
+    @property
+    def email_verified(self):
+        return self.email_verified_at is not None
 
     @property
     def tzinfo(self):
@@ -567,3 +597,53 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
+
+
+class ReminderDelivery(models.Model):
+    """One patient's weekly reminder for one ISO week (in the patient's zone).
+
+    The unique (patient, iso_year, iso_week) row is what makes the reminder
+    once-a-week: a sender must claim it (a lease, `claimed_until`) with a
+    conditional UPDATE before sending, and marks it sent right after the SMTP
+    server accepts the message. See tracker/reminders.py.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"  # permanent: not retried
+        SKIPPED = "skipped", "Skipped"  # reminders turned off before it went out
+
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries")
+    iso_year = models.PositiveSmallIntegerField()
+    iso_week = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    due_at = models.DateTimeField(help_text="The patient's chosen local weekday and hour, this week.")
+    expires_at = models.DateTimeField(help_text="The end of this ISO week in the patient's zone.")
+    # A sender holds the row until this time; a pending row whose lease ran
+    # out (a crashed worker, or a retry's back-off) may be claimed again.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "reminder deliveries"
+        ordering = ["-iso_year", "-iso_week", "patient_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "iso_year", "iso_week"], name="reminder_once_per_patient_week"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "claimed_until"], name="reminder_claimable"),
+        ]
+
+    def __str__(self):
+        return f"reminder {self.iso_year}-W{self.iso_week:02d} for patient {self.patient_id}"
+
+    @staticmethod
+    def unclaimed(now) -> Q:
+        """Rows no sender holds: never claimed, or the lease (or back-off) ran out."""
+        return Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)

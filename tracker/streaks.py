@@ -8,6 +8,8 @@ yet: it then ends yesterday.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 from tracker.checkins import patient_today
 from tracker.models import CheckIn, User
@@ -37,3 +39,23 @@ def patient_streaks(*, patient: User, today: dt.date | None = None) -> Streaks:
     today = today or patient_today(patient=patient)
     days = CheckIn.objects.filter(patient=patient, day__lte=today).values_list("day", flat=True)
     return streaks_from_days(days, today=today)
+
+
+def streaks_for_patients(*, today_by_patient: dict[int, dt.date]) -> dict[int, Streaks]:
+    """Streaks for many patients in one query, each against their own today.
+
+    Rows are streamed in (patient, day) order, so memory holds one patient's
+    days at a time whatever the batch size.
+    """
+    if not today_by_patient:
+        return {}
+    rows = (
+        CheckIn.objects.filter(patient_id__in=list(today_by_patient), day__lte=max(today_by_patient.values()))
+        .order_by("patient_id", "day")
+        .values_list("patient_id", "day")
+        .iterator(chunk_size=5000)
+    )
+    streaks = {patient_id: Streaks(current=0, best=0) for patient_id in today_by_patient}
+    for patient_id, group in groupby(rows, key=itemgetter(0)):
+        streaks[patient_id] = streaks_from_days((day for _, day in group), today=today_by_patient[patient_id])
+    return streaks

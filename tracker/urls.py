@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from tracker.converters import IsoDateConverter
 from tracker.forms import EmailAuthenticationForm
-from tracker.views import account, clinician, dashboard, data, learn, membership, patient, security
+from tracker.views import account, clinician, dashboard, data, learn, membership, patient, reminders, security
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("settings/data/export-csv.zip", data.export_csv, name="export_csv"),
     path("settings/data/export-fhir.json", data.export_fhir, name="export_fhir"),
     path("settings/data/delete/", data.delete_account, name="delete_account"),
+    path("settings/verify-email/", account.resend_verification, name="resend_verification"),
+    path("accounts/verify-email/<str:token>/", account.verify_email, name="verify_email"),
+    path("reminders/unsubscribe/<str:token>/", reminders.unsubscribe, name="reminders_unsubscribe"),
     path("clinician/", clinician.clinician_home, name="clinician_home"),
     path("learn/", learn.learn_index, name="learn"),
     path("learn/references/", learn.learn_references, name="learn_references"),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -246,6 +247,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "sent-emails")))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Wellness Tracker <no-reply@localhost>")
+# Seconds an SMTP operation may block. It must stay well under the reminder
+# lease below, or a hung send could outlive its claim.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
 # Celery: with no broker configured, tasks run in-process (eagerly), so the app
 # works without Redis.
@@ -253,6 +257,23 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
+# Acknowledge a task only once it has run, and requeue it if its worker dies:
+# a batch interrupted by a crash is redelivered rather than lost. Tasks must
+# therefore be safe to run twice (reminder sends claim each row first).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis redelivers a message not acknowledged within this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+# The one place the periodic work is scheduled; `celery -A wellness beat` reads it.
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-weekly-reminders": {
+        "task": "tracker.tasks.dispatch_weekly_reminders",
+        "schedule": crontab(minute=0),
+    },
+}
 
 # Domain settings.
 # A patient can fill in or edit today and the 13 days before it.
@@ -263,6 +284,15 @@ if CLINIC_MIN_CELL_SIZE < 1:
     raise ImproperlyConfigured(f"CLINIC_MIN_CELL_SIZE must be 1 or more; got {CLINIC_MIN_CELL_SIZE}.")
 # How long a clinician invitation link works.
 CLINICIAN_INVITE_MAX_AGE_DAYS = env_int("CLINICIAN_INVITE_MAX_AGE_DAYS", 7)
+# Weekly reminders: patients per send task, the lease a sender holds on a
+# delivery while sending it, and how often a failing send is tried.
+REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 500)
+if REMINDER_BATCH_SIZE < 1:
+    raise ImproperlyConfigured(f"REMINDER_BATCH_SIZE must be at least 1; got {REMINDER_BATCH_SIZE}.")
+REMINDER_LEASE_SECONDS = 15 * 60
+REMINDER_MAX_ATTEMPTS = 5
+# Verification links in emails stop working after this many days.
+EMAIL_VERIFICATION_MAX_AGE_DAYS = 7
 
 # Logs go to stdout: JSON lines with the request id in production
 # (LOG_FORMAT=json, the default when DJANGO_DEBUG=0), plain text while developing.

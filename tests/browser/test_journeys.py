@@ -37,7 +37,7 @@ def test_a_new_patient_signs_up_checks_in_and_edits_yesterday(page):
     audit_accessibility(page)
     page.get_by_role("link", name="Create an account").click()
     audit_accessibility(page)
-    page.get_by_label("Email").fill("nia@example.com")
+    page.get_by_role("textbox", name="Email").fill("nia@example.com")
     page.get_by_label("First name").fill("Nia")
     page.get_by_label("Time zone").select_option("Europe/Lisbon")
     page.get_by_label(re.compile(r"^\s*Password\W*$")).fill("a long and unusual passphrase")

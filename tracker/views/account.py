@@ -1,5 +1,6 @@
-"""Sign-up, the home page and the settings page. Log-in, log-out and the
-password flows are Django's own views with this project's templates."""
+"""Sign-up, the home page, the settings page and email verification. Log-in,
+log-out and the password flows are Django's own views with this project's
+templates."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,12 +8,23 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from tracker.accounts import EmailTaken, patient_signup
+from tracker.accounts import (
+    EmailTaken,
+    VerificationRefused,
+    email_verify,
+    patient_signup,
+    profile_update,
+    verification_email_send,
+)
 from tracker.audit import audit_record
 from tracker.clinics import current_enrolments
 from tracker.forms import InviteCodeForm, ProfileForm, SignupForm
 from tracker.models import AuditEvent
+
+VERIFICATION_SENT = "We've emailed a link to {email}. Open it to confirm your address."
+VERIFICATION_FAILED = "We couldn't send the confirmation email just now. Try again from Settings in a few minutes."
 
 
 def home(request):
@@ -40,12 +52,17 @@ def signup(request):
                     password=data["password1"],
                     first_name=data["first_name"],
                     time_zone=data["time_zone"],
+                    reminders_enabled=data["reminders_enabled"],
                 )
             except EmailTaken:
                 form.add_error("email", "An account with this email already exists. Log in, or reset your password.")
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, "Welcome! Your account is ready. Log today's check-in whenever you like.")
+                if verification_email_send(user=user):
+                    messages.info(request, VERIFICATION_SENT.format(email=user.email))
+                else:
+                    messages.warning(request, VERIFICATION_FAILED)
                 return redirect("today")
         status = 400
     else:
@@ -79,7 +96,7 @@ def account_settings(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=request.user)
         if form.is_valid():
-            form.save()
+            profile_update(user=request.user, values=form.cleaned_data)
             messages.success(request, "Your settings are saved.")
             return redirect("settings")
         status = 400
@@ -90,3 +107,24 @@ def account_settings(request):
         context["enrolments"] = current_enrolments(patient=request.user)
         context["code_form"] = InviteCodeForm()
     return render(request, "tracker/settings.html", context, status=status)
+
+
+@login_required
+@require_POST
+def resend_verification(request):
+    if request.user.email_verified:
+        messages.info(request, "Your email address is already confirmed.")
+    elif verification_email_send(user=request.user):
+        messages.info(request, VERIFICATION_SENT.format(email=request.user.email))
+    else:
+        messages.warning(request, VERIFICATION_FAILED)
+    return redirect("settings")
+
+
+def verify_email(request, token):
+    """The link in the verification email. No login needed: it may be opened on another device."""
+    try:
+        user = email_verify(token=token)
+    except VerificationRefused as refused:
+        return render(request, "tracker/verify_email.html", {"error": str(refused)}, status=400)
+    return render(request, "tracker/verify_email.html", {"verified_email": user.email})

@@ -1,0 +1,182 @@
+"""The Celery tasks, run by a real worker through a real Redis broker, sending
+to a real SMTP server; and the app staying up while the broker is down."""
+
+import socket
+import time
+
+import pytest
+import redis
+from celery.schedules import crontab
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from kombu.exceptions import OperationalError
+
+from tests.celery_helpers import broker_is_idle, real_worker, using_broker, wait_for
+from tests.factories import PASSWORD, ReminderPatientFactory, UserFactory
+from tests.services import require_redis
+from tests.smtp import PORTS
+from tracker.models import CheckIn, ReminderDelivery, User
+from tracker.reminders import dispatch
+from tracker.tasks import dispatch_weekly_reminders, send_weekly_reminders
+from wellness.celery import app
+
+Status = ReminderDelivery.Status
+
+
+@pytest.fixture
+def redis_url():
+    url = require_redis()
+    redis.Redis.from_url(url).flushdb()  # our own database number only
+    yield url
+    redis.Redis.from_url(url).flushdb()
+
+
+@pytest.fixture
+def closed_broker_url():
+    for port in PORTS:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return f"redis://127.0.0.1:{port}/0"
+    pytest.skip("no closed port in 8600-8699")
+
+
+def sent_count():
+    return ReminderDelivery.objects.filter(status=Status.SENT).count()
+
+
+def settle(url):
+    """Wait until the worker has run and acknowledged every task, twice in a row."""
+    wait_for(lambda: broker_is_idle(url), what="an idle broker")
+    time.sleep(0.5)
+    wait_for(lambda: broker_is_idle(url), what="an idle broker")
+
+
+def test_beat_runs_the_dispatch_every_hour_on_the_hour():
+    [entry] = app.conf.beat_schedule.values()
+    assert entry["task"] == "tracker.tasks.dispatch_weekly_reminders"
+    assert entry["schedule"] == crontab(minute=0)
+    assert entry["task"] in app.tasks
+
+
+def test_tasks_are_acknowledged_late_and_requeued_when_a_worker_dies():
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_due_reminders_through_redis(redis_url, smtp_sink):
+    due = ReminderPatientFactory.create_batch(3)
+    ReminderPatientFactory(email="unverified@example.com", email_verified_at=None)
+    with real_worker(redis_url):
+        dispatch_weekly_reminders.delay()
+        wait_for(lambda: sent_count() == 3, what="three sent reminders")
+        settle(redis_url)
+    assert smtp_sink.per_recipient() == {p.email: 1 for p in due}
+    message = smtp_sink.messages()[0]
+    assert message.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["List-Unsubscribe"].strip().startswith("<http://127.0.0.1:8000/reminders/unsubscribe/")
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_redelivered_batches_double_dispatch_and_two_beats_send_one_email_each(redis_url, smtp_sink, settings):
+    settings.REMINDER_BATCH_SIZE = 4
+    patients = ReminderPatientFactory.create_batch(10)
+    batches = []
+    dispatch(enqueue=batches.append)
+    with using_broker(redis_url):
+        for batch in batches:
+            # The same message twice, as Redis redelivers one whose worker died unacknowledged.
+            send_weekly_reminders.apply_async(args=[batch], task_id=f"batch-{batch[0]}")
+            send_weekly_reminders.apply_async(args=[batch], task_id=f"batch-{batch[0]}")
+        dispatch_weekly_reminders.delay()  # a second dispatch
+        dispatch_weekly_reminders.delay()  # and a second beat process
+    # Four worker threads take the copies at the same time.
+    with real_worker(redis_url, pool="threads", concurrency=4):
+        wait_for(lambda: sent_count() == 10, what="ten sent reminders")
+        settle(redis_url)
+    assert smtp_sink.per_recipient() == {p.email: 1 for p in patients}
+    assert smtp_sink.count() == 10
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_first_dispatch_after_redis_returns_sends_what_was_due(redis_url, closed_broker_url, smtp_sink):
+    patients = ReminderPatientFactory.create_batch(2)
+    with using_broker(closed_broker_url), pytest.raises(OperationalError):
+        dispatch_weekly_reminders()  # cron's run during the outage: cannot enqueue
+    assert smtp_sink.count() == 0
+    assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {Status.PENDING}
+
+    with real_worker(redis_url):
+        dispatch_weekly_reminders.delay()  # the next hourly run, Redis back
+        wait_for(lambda: sent_count() == 2, what="two sent reminders")
+        settle(redis_url)
+    assert smtp_sink.per_recipient() == {p.email: 1 for p in patients}
+
+
+@pytest.mark.django_db
+def test_pages_and_check_ins_work_while_the_broker_is_down(client, closed_broker_url):
+    # No frozen clock here: the broker client times out by the real clock.
+    with using_broker(closed_broker_url, task_publish_retry=False):
+        with pytest.raises(OperationalError):  # the broker really is unreachable
+            send_weekly_reminders.delay([1])
+
+        response = client.post(
+            reverse("signup"),
+            {
+                "email": "new@example.com",
+                "first_name": "Nia",
+                "time_zone": "America/New_York",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+                "reminders_enabled": "on",
+            },
+        )
+        assert response.status_code == 302
+        assert len(mail.outbox) == 1  # the verification email goes out without the broker
+        assert client.post(reverse("today"), {"stress": "4"}).status_code == 302
+        assert CheckIn.objects.count() == 1
+        for name in ("today", "history", "settings"):
+            assert client.get(reverse(name)).status_code == 200
+        settings_form = {"first_name": "Nia", "time_zone": "Europe/Paris", "reminder_weekday": 3, "reminder_hour": 9}
+        assert client.post(reverse("settings"), settings_form).status_code == 302
+        assert client.post(reverse("resend_verification")).status_code == 302
+        patient = User.objects.get(email="new@example.com")
+        assert (patient.time_zone, patient.reminder_weekday) == ("Europe/Paris", 3)
+
+
+@pytest.mark.django_db
+def test_the_cron_command_sends_due_reminders_in_process_once(frozen_now, capsys):
+    due = ReminderPatientFactory()
+    UserFactory()
+    call_command("send_weekly_reminders")
+    call_command("send_weekly_reminders")
+    assert [m.to for m in mail.outbox] == [[due.email]]
+    output = capsys.readouterr().out.splitlines()
+    assert output == [
+        "1 reminders processed in this process in 1 batches (1 newly due, 0 expired unsent).",
+        "0 reminders processed in this process in 0 batches (0 newly due, 0 expired unsent).",
+    ]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_temporary_smtp_refusal_is_retried_through_the_broker(redis_url, smtp_sink, monkeypatch):
+    patient = ReminderPatientFactory(email="busy@example.com")
+    smtp_sink.refuse["busy@example.com"] = "451 4.3.0 Try again later"
+    monkeypatch.setattr("tracker.reminder_sending.backoff_seconds", lambda attempts: 1)
+    with real_worker(redis_url):
+        dispatch_weekly_reminders.delay()
+        wait_for(lambda: ReminderDelivery.objects.filter(last_error__contains="451").exists(), what="a refusal")
+        del smtp_sink.refuse["busy@example.com"]
+        wait_for(lambda: sent_count() == 1, what="the retried send")  # the task's own retry, 1 s later
+        settle(redis_url)
+    assert smtp_sink.per_recipient() == {patient.email: 1}
+    delivery = ReminderDelivery.objects.get()
+    assert (delivery.attempts, delivery.last_error) == (2, "")

@@ -1,0 +1,258 @@
+"""Weekly reminder emails: who is due, and sending each one exactly once.
+
+A patient who opted in, verified their address and is active is *due* once
+their chosen local weekday and hour has come in the current ISO week of their
+own time zone. Each week's reminder is one `ReminderDelivery` row, unique on
+(patient, iso_year, iso_week).
+
+Why no email goes out twice
+---------------------------
+`dispatch` (hourly, from beat or cron) creates the missing rows for due
+patients (INSERT ... ON CONFLICT DO NOTHING) and enqueues the ids of pending
+rows in batches. `send_batch` claims each row, just before sending it, with
+one conditional UPDATE:
+
+    UPDATE ... SET claimed_until = now + lease, claim_token = <new>
+    WHERE id = ? AND status = 'pending' AND (claimed_until IS NULL OR claimed_until <= now)
+
+The database runs these one at a time per row, so of two workers racing for a
+row exactly one gets a row count of 1 and sends; the other skips it. The row
+is marked sent (only by the claim's holder) as soon as the SMTP server has
+accepted the message; that commit also carries the next row's claim, so each
+email costs one commit. So a second dispatch, a redelivered task (acks_late,
+visibility timeout), two beat processes or two cron runs only enqueue ids that
+are already claimed or sent, and those are skipped. A worker killed mid-batch
+leaves at most its current row claimed and unsent: the lease runs out and the
+next hourly dispatch enqueues it again, so nobody is skipped. The lease (15
+minutes) is far longer than any single send can block (EMAIL_TIMEOUT).
+
+The one window left: a crash (or a lost database) after the SMTP server
+accepted a message and before the row is marked sent. The row then looks
+exactly like one whose worker died before sending, so when its lease runs out
+it is sent again: this window falls on the side of AT-LEAST-ONCE. That is a
+choice: telling "accepted but unmarked" from "never sent" is impossible
+without a second record written after acceptance, which has the same window;
+treating both as sent would silently skip patients whose worker died before
+sending, which the product forbids. The window is the milliseconds between
+the server's "250 OK" and the commit of one UPDATE on an open connection.
+"""
+
+import datetime as dt
+import logging
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from tracker.emails import absolute_url
+from tracker.models import ReminderDelivery, User
+from tracker.tokens import BadToken, unsubscribe_patient_id, unsubscribe_token
+
+logger = logging.getLogger(__name__)
+
+Status = ReminderDelivery.Status
+INSERT_CHUNK = 1000
+WEEK_ENDED_ERROR = "The week ended before this reminder could be sent."
+
+
+@dataclass(frozen=True)
+class Teaser:
+    """A few lines from one educational note, with its citation."""
+
+    title: str
+    summary: str
+    citation: str
+    url: str
+
+
+def reminder_teaser(*, iso_year: int, iso_week: int) -> Teaser | None:
+    """The educational note teased in this week's reminders, or None.
+
+    The notes are built elsewhere; until they land, reminders go out without
+    a teaser (the templates skip the block). Called once per week per batch,
+    so it may run a query.
+    """
+    return None
+
+
+# --- Who is due -----------------------------------------------------------
+
+
+def eligible_patients():
+    return User.objects.filter(
+        role=User.Role.PATIENT, is_active=True, reminders_enabled=True, email_verified_at__isnull=False
+    )
+
+
+@dataclass(frozen=True)
+class LocalWeek:
+    iso_year: int
+    iso_week: int
+    monday: dt.date
+    weekday: int  # ISO, of the local now
+    hour: int  # of the local now
+
+
+def local_week(*, now: dt.datetime, tz: zoneinfo.ZoneInfo) -> LocalWeek:
+    local = now.astimezone(tz)
+    iso_year, iso_week, weekday = local.isocalendar()
+    return LocalWeek(iso_year, iso_week, local.date() - dt.timedelta(days=weekday - 1), weekday, local.hour)
+
+
+def due_at(*, week: LocalWeek, tz: zoneinfo.ZoneInfo, weekday: int, hour: int) -> dt.datetime:
+    """The instant of the chosen local weekday and hour in `week`.
+
+    A local time skipped by a DST change (02:30 on a spring-forward night)
+    resolves to the instant the clocks jump, never to the day before.
+    """
+    day = week.monday + dt.timedelta(days=weekday - 1)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=tz).astimezone(dt.UTC)
+
+
+def week_end(*, week: LocalWeek, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(week.monday + dt.timedelta(days=7), dt.time(0), tzinfo=tz).astimezone(dt.UTC)
+
+
+def due_patients_by_week(*, now: dt.datetime) -> dict[tuple[int, int], "Q"]:
+    """For each ISO week current somewhere, a filter for its due patients.
+
+    Zones that share a local weekday and hour share one condition, so the
+    query has a few dozen terms at most whatever the number of patients. A
+    chosen (weekday, hour) has come when it is at or before the local
+    (weekday, hour): comparing local wall times also handles DST nights.
+    """
+    zones = eligible_patients().values_list("time_zone", flat=True).distinct()
+    by_week: dict[tuple[int, int], dict[tuple[int, int], list[str]]] = defaultdict(lambda: defaultdict(list))
+    for name in zones:
+        try:
+            week = local_week(now=now, tz=zoneinfo.ZoneInfo(name))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            logger.error("Patients with unknown time zone %r get no reminders", name)
+            continue
+        by_week[(week.iso_year, week.iso_week)][(week.weekday, week.hour)].append(name)
+    filters = {}
+    for key, times in by_week.items():
+        condition = Q()
+        for (weekday, hour), names in times.items():
+            condition |= Q(time_zone__in=names) & (
+                Q(reminder_weekday__lt=weekday) | Q(reminder_weekday=weekday, reminder_hour__lte=hour)
+            )
+        filters[key] = condition
+    return filters
+
+
+# --- Dispatch ---------------------------------------------------------------
+
+
+@dataclass
+class DispatchSummary:
+    created: int = 0
+    expired: int = 0
+    enqueued: int = 0
+    batches: int = 0
+
+
+def dispatch(*, enqueue: Callable[[list[int]], None], now: dt.datetime | None = None) -> DispatchSummary:
+    """Create this week's missing deliveries for due patients, then enqueue
+    every claimable pending delivery, `REMINDER_BATCH_SIZE` ids per call of
+    `enqueue`. Safe to run twice, or twice at once: see the module docstring.
+    """
+    now = now or timezone.now()
+    summary = DispatchSummary()
+    # A pending row whose week is over is not sent late: it is recorded as failed, for staff to see.
+    summary.expired = (
+        ReminderDelivery.objects.filter(status=Status.PENDING, expires_at__lte=now)
+        .filter(ReminderDelivery.unclaimed(now))
+        .update(status=Status.FAILED, last_error=WEEK_ENDED_ERROR, updated_at=now)
+    )
+    for (iso_year, iso_week), condition in due_patients_by_week(now=now).items():
+        summary.created += _create_deliveries(iso_year=iso_year, iso_week=iso_week, condition=condition, now=now)
+    for batch in _claimable_batches(now=now):
+        enqueue(batch)
+        summary.enqueued += len(batch)
+        summary.batches += 1
+    return summary
+
+
+def _create_deliveries(*, iso_year: int, iso_week: int, condition: Q, now: dt.datetime) -> int:
+    already = ReminderDelivery.objects.filter(patient=OuterRef("pk"), iso_year=iso_year, iso_week=iso_week)
+    rows = (
+        eligible_patients()
+        .filter(condition)
+        .exclude(Exists(already))
+        .order_by("pk")
+        .values_list("pk", "time_zone", "reminder_weekday", "reminder_hour")
+        .iterator(chunk_size=INSERT_CHUNK)
+    )
+    created = 0
+    chunk = []
+    for patient_id, zone, weekday, hour in rows:
+        tz = zoneinfo.ZoneInfo(zone)
+        week = local_week(now=now, tz=tz)
+        chunk.append(
+            ReminderDelivery(
+                patient_id=patient_id,
+                iso_year=iso_year,
+                iso_week=iso_week,
+                due_at=due_at(week=week, tz=tz, weekday=weekday, hour=hour),
+                expires_at=week_end(week=week, tz=tz),
+            )
+        )
+        if len(chunk) == INSERT_CHUNK:
+            created += _insert(chunk)
+            chunk = []
+    return created + _insert(chunk)
+
+
+def _insert(chunk: list[ReminderDelivery]) -> int:
+    # A concurrent dispatcher may have inserted some: the unique constraint keeps one.
+    ReminderDelivery.objects.bulk_create(chunk, ignore_conflicts=True)
+    return len(chunk)
+
+
+def _claimable_batches(*, now: dt.datetime) -> Iterator[list[int]]:
+    ids = (
+        ReminderDelivery.objects.filter(
+            status=Status.PENDING, due_at__lte=now, expires_at__gt=now, attempts__lt=settings.REMINDER_MAX_ATTEMPTS
+        )
+        .filter(ReminderDelivery.unclaimed(now))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .iterator(chunk_size=settings.REMINDER_BATCH_SIZE)
+    )
+    batch = []
+    for pk in ids:
+        batch.append(pk)
+        if len(batch) == settings.REMINDER_BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --- Unsubscribe ------------------------------------------------------------
+
+
+def unsubscribe_url(*, patient_id: int) -> str:
+    return absolute_url(reverse("reminders_unsubscribe", args=[unsubscribe_token(patient_id=patient_id)]))
+
+
+def unsubscribe_patient(*, token: str) -> User:
+    """The patient a one-click unsubscribe link belongs to. Raises BadToken."""
+    patient = User.objects.filter(pk=unsubscribe_patient_id(token)).first()
+    if patient is None:
+        raise BadToken("This unsubscribe link is not for a current account.")
+    return patient
+
+
+def reminders_unsubscribe(*, token: str) -> User:
+    """Turn off the weekly reminder for the patient in `token`. Raises BadToken."""
+    patient = unsubscribe_patient(token=token)
+    User.objects.filter(pk=patient.pk).update(reminders_enabled=False)
+    patient.reminders_enabled = False
+    return patient

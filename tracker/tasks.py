@@ -1,0 +1,30 @@
+"""Celery tasks: thin interfaces that take ids and call the domain modules.
+
+Both run with acks_late (settings), so a task interrupted by a crash is
+delivered again; that is safe because every send claims its row first.
+"""
+
+from celery import shared_task
+
+from tracker.reminder_sending import send_batch
+from tracker.reminders import dispatch
+
+# Retries of one batch through the broker; after these the hourly dispatch
+# picks up whatever is still pending.
+SEND_RETRIES = 3
+
+
+@shared_task
+def dispatch_weekly_reminders() -> dict:
+    """Hourly (beat): enqueue this week's due reminders in batches."""
+    summary = dispatch(enqueue=lambda ids: send_weekly_reminders.delay(ids))
+    return vars(summary)
+
+
+@shared_task(bind=True, max_retries=SEND_RETRIES)
+def send_weekly_reminders(self, delivery_ids: list[int]) -> dict:
+    outcome = send_batch(delivery_ids=delivery_ids)
+    # Eagerly (no broker) a countdown is ignored, so leave retries to the next run.
+    if outcome.retry_ids and not self.request.is_eager and self.request.retries < SEND_RETRIES:
+        raise self.retry(args=[outcome.retry_ids], countdown=outcome.retry_in)
+    return {"sent": outcome.sent, "failed": outcome.failed, "skipped": outcome.skipped, "retry": len(outcome.retry_ids)}

@@ -11,7 +11,7 @@ from tests.factories import CheckInFactory, ReminderPatientFactory
 from tests.smtp import PORTS
 from tracker.models import ReminderDelivery
 from tracker.reminder_sending import backoff_seconds, send_batch
-from tracker.reminders import Teaser, dispatch
+from tracker.reminders import Teaser, dispatch, reminder_teaser
 from tracker.tokens import unsubscribe_patient_id
 
 Status = ReminderDelivery.Status
@@ -63,7 +63,11 @@ def test_it_sends_a_multipart_reminder_with_one_click_unsubscribe(db, alice_due,
     assert "<!doctype html>" in html.lower()
     assert "not medical advice" in html
     assert "Call or text 988" in text
-    assert "reading list" not in text  # no teaser yet
+    # The week's educational note, with its source, in both parts.
+    teaser = reminder_teaser(iso_year=2026, iso_week=48)
+    assert f"From the reading list: {teaser.title}" in text
+    assert f"Source: {teaser.citation}" in text
+    assert teaser.url in html
 
 
 def test_it_counts_last_weeks_check_ins_and_the_streak_but_never_shows_values(db, alice_due, smtp_sink, frozen_now):
@@ -190,7 +194,7 @@ def test_an_unreachable_smtp_server_uses_up_no_attempt_and_is_retried(db, frozen
 
 
 @pytest.mark.parametrize("patients", [1, 6])
-def test_a_batch_runs_four_queries_plus_a_claim_and_a_mark_per_reminder(
+def test_a_batch_runs_six_queries_plus_a_claim_and_a_mark_per_reminder(
     db, frozen_now, patients, django_assert_num_queries
 ):
     for patient in ReminderPatientFactory.create_batch(patients):
@@ -198,7 +202,8 @@ def test_a_batch_runs_four_queries_plus_a_claim_and_a_mark_per_reminder(
     ids = queue_all()
     # Each mark shares a transaction with the next claim: inside the test's
     # own transaction that shows as a savepoint and its release.
-    with django_assert_num_queries(4 + 2 * patients + 2 * patients):
+    # Four for the batch, two for the teaser (the week's note and its first reference).
+    with django_assert_num_queries(6 + 2 * patients + 2 * patients):
         send_batch(delivery_ids=ids)
 
 

@@ -1,6 +1,7 @@
 """Who is due for a weekly reminder, dispatch, and once-a-week delivery."""
 
 import datetime as dt
+import re
 import threading
 
 import pytest
@@ -9,7 +10,7 @@ from django.core import mail
 from django.db import connections
 
 from tests.factories import ReminderPatientFactory, UserFactory
-from tracker.models import ReminderDelivery
+from tracker.models import Note, ReminderDelivery
 from tracker.reminder_sending import claim, send_batch
 from tracker.reminders import dispatch, reminder_teaser
 
@@ -222,5 +223,21 @@ def test_it_skips_a_queued_reminder_when_the_patient_turned_reminders_off(db, fr
     assert mail.outbox == []
 
 
-def test_the_teaser_is_empty_until_the_notes_exist():
+def test_the_teaser_is_one_note_with_its_citation_the_same_for_everyone_that_week(db, settings):
+    teaser = reminder_teaser(iso_year=2026, iso_week=48)
+    note = Note.objects.get(title=teaser.title)
+    assert teaser.summary == note.summary
+    assert teaser.url == f"{settings.SITE_URL}/learn/{note.slug}/"
+    assert re.search(r"\((19|20)\d\d|n\.d\.\)", teaser.citation)
+    assert "<" not in teaser.citation  # plain text, for the text part and escaped in the HTML part
+    assert reminder_teaser(iso_year=2026, iso_week=48) == teaser
+
+
+def test_the_teaser_walks_through_the_notes_week_by_week(db):
+    titles = {reminder_teaser(iso_year=2026, iso_week=week).title for week in range(1, 1 + Note.objects.count())}
+    assert len(titles) == Note.objects.count()
+
+
+def test_there_is_no_teaser_without_notes(db):
+    Note.objects.all().delete()
     assert reminder_teaser(iso_year=2026, iso_week=48) is None

@@ -297,3 +297,21 @@ def note_views(*, start: dt.date, end: dt.date) -> list[dict]:
         .annotate(views=Sum("views"))
         .order_by("note__title")
     )
+
+
+# --- The weekly reminder's teaser ----------------------------------------------------------------
+
+
+def note_of_the_week(*, iso_year: int, iso_week: int) -> tuple[Note, str] | None:
+    """The note teased in one ISO week's reminder emails, with its first reference as plain text.
+
+    Everyone gets the same note that week, and the weeks walk through the notes in turn. Nothing
+    depends on anyone's values. Two queries.
+    """
+    notes = list(Note.objects.order_by("slug").only("id", "slug", "title", "summary"))
+    if not notes:
+        return None
+    note = notes[(iso_year * 53 + iso_week) % len(notes)]
+    first = note.references.select_related("citation").order_by("position", "id").first()
+    citation = strip_tags(format_apa(first.citation)) if first else ""
+    return note, citation

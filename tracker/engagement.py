@@ -1,9 +1,9 @@
 """A clinic's aggregate engagement, read from the rollup (tracker/rollup.py).
 
 clinic_engagement() returns exact counts, before small-cell suppression
-(tracker/engagement_report.py applies that). It issues three queries whatever
+(tracker/engagement_report.py applies that). It issues five queries whatever
 the clinic's size: enrolled patients per week, the weekly rollup grouped by
-week and check-in days, and the retention cohorts.
+week and check-in days, the retention cohorts, notes opened and reminder reach.
 
 Definitions (tests/engagement_reference.py computes the same from raw rows):
 - A patient counts for a clinic in ISO week W when an enrolment covers W
@@ -11,6 +11,10 @@ Definitions (tests/engagement_reference.py computes the same from raw rows):
 - Active in W: at least one check-in whose `day` (the patient's own date)
   falls in W.
 - Factor logging rate: the share of the week's check-ins that include the factor.
+- Notes opened: notes opened (one per patient, note and day) in the period by
+  patients enrolled at some time in it, and how many patients opened any.
+- Reminder reach: reminders sent in the period to patients enrolled at some time
+  in it, and how many were followed by a new check-in within 48 hours of sending.
 - Retention: per month of joining (the patient's own date), of the joinings
   whose Nth week has been reached by the end of the period, the share that
   checked in during that Nth week while still enrolled. Week 1 is the week of
@@ -19,12 +23,23 @@ Definitions (tests/engagement_reference.py computes the same from raw rows):
 
 import datetime as dt
 import statistics
+import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.conf import settings
+from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from tracker.models import RETENTION_WEEKS, Clinic, Enrolment, PatientWeek, monday_of
+from tracker.models import (
+    RETENTION_WEEKS,
+    CheckIn,
+    Clinic,
+    Enrolment,
+    NoteOpened,
+    PatientWeek,
+    ReminderDelivery,
+    monday_of,
+)
 
 FACTORS = ("sleep", "stress", "omega3", "fruit_veg")
 FACTOR_LABELS = {"sleep": "Sleep", "stress": "Stress", "omega3": "Omega-3", "fruit_veg": "Fruit & vegetables"}
@@ -113,9 +128,8 @@ class ClinicEngagement:
     period: Period
     weeks: list[WeekCounts]
     retention: list[RetentionCounts]
-    # Built in other branches; plug in here (see README, "Clinics and the clinician dashboard").
-    notes_opened: int | None = None
-    reminder_reach: dict | None = None
+    notes_opened: "NotesOpened | None" = None
+    reminder_reach: "ReminderReach | None" = None
 
 
 def enrolled_in(week, prefix=""):
@@ -147,6 +161,8 @@ def clinic_engagement(*, clinic: Clinic, period: Period) -> ClinicEngagement:
             for week in weeks
         ],
         retention=_retention(clinic=clinic, period=period),
+        notes_opened=_notes_opened(clinic=clinic, period=period),
+        reminder_reach=_reminder_reach(clinic=clinic, period=period),
     )
 
 
@@ -223,3 +239,61 @@ def _retention(*, clinic: Clinic, period: Period) -> list[RetentionCounts]:
 
 def _as_date(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
+
+
+@dataclass(frozen=True)
+class NotesOpened:
+    openings: int  # patient-note-days
+    patients: int
+
+
+@dataclass(frozen=True)
+class ReminderReach:
+    sent: int
+    followed: int  # followed by a new check-in within 48 hours
+    patients: int  # distinct patients who were sent one
+    followed_patients: int
+    unfollowed_patients: int
+
+
+FOLLOW_UP = dt.timedelta(hours=48)
+
+
+def _enrolled_during(*, clinic: Clinic, period: Period):
+    """Enrolments of `clinic` covering at least one week of the period."""
+    return Enrolment.objects.filter(clinic=clinic, from_week__lte=period.last_week).exclude(
+        until_week__lte=period.first_week
+    )
+
+
+def _notes_opened(*, clinic: Clinic, period: Period) -> NotesOpened:
+    patients = _enrolled_during(clinic=clinic, period=period).values("patient_id")
+    counts = NoteOpened.objects.filter(
+        day__gte=period.first_week, day__lte=period.last_day, patient_id__in=patients
+    ).aggregate(openings=Count("id"), patients=Count("patient_id", distinct=True))
+    return NotesOpened(**counts)
+
+
+def _reminder_reach(*, clinic: Clinic, period: Period) -> ReminderReach:
+    # Reminders go out at each patient's own hour; the period's edges are midnights in the site's zone.
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    start = dt.datetime.combine(period.first_week, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(period.last_day + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    followed = Exists(
+        CheckIn.objects.filter(
+            patient_id=OuterRef("patient_id"),
+            created_at__gte=OuterRef("sent_at"),
+            created_at__lt=ExpressionWrapper(OuterRef("sent_at") + FOLLOW_UP, output_field=DateTimeField()),
+        )
+    )
+    patients = _enrolled_during(clinic=clinic, period=period).values("patient_id")
+    counts = ReminderDelivery.objects.filter(
+        status=ReminderDelivery.Status.SENT, sent_at__gte=start, sent_at__lt=end, patient_id__in=patients
+    ).aggregate(
+        sent=Count("id"),
+        followed=Count("id", filter=followed),
+        patients=Count("patient_id", distinct=True),
+        followed_patients=Count("patient_id", distinct=True, filter=followed),
+        unfollowed_patients=Count("patient_id", distinct=True, filter=~followed),
+    )
+    return ReminderReach(**counts)

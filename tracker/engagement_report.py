@@ -157,6 +157,7 @@ def engagement_report(*, engagement: ClinicEngagement, today: dt.date, min_cell:
         )
         for cohort in engagement.retention
     ]
+    summary.update(_notes_and_reminders(engagement, n=n))
     return EngagementReport(
         engagement=engagement,
         min_cell=n,
@@ -239,11 +240,40 @@ def engagement_csv_rows(report: EngagementReport) -> list:
         ["Mean check-in days per active patient per week", summary["mean_days"].csv],
         ["Median check-in days per active patient per week", summary["median_days"].csv],
         *[[header, cell.csv] for header, (_, cell) in zip(factor_headers, report.summary_factor_rates, strict=True)],
-        ["Educational notes opened", "" if report.engagement.notes_opened is None else report.engagement.notes_opened],
-        ["Reminder reach", "" if report.engagement.reminder_reach is None else "see page"],
+        ["Educational notes opened (patient-note-days)", summary["notes_opened"].csv],
+        ["Patients who opened a note", summary["notes_patients"].csv],
+        ["Reminder emails sent", summary["reminders_sent"].csv],
+        ["Reminders followed by a check-in within 48 hours (%)", summary["reminders_followed_share"].csv],
         [],
         ["Enrolment month", "Joined", *[f"Active in week {n} (%)" for n in RETENTION_WEEKS]],
     ]
     for cohort in report.retention:
         rows.append([cohort.cohort_month.strftime("%Y-%m"), cohort.joined.csv, *[cell.csv for cell in cohort.cells]])
     return rows
+
+
+def _notes_and_reminders(engagement: ClinicEngagement, *, n: int) -> dict:
+    """Notes opened and reminder reach, each withheld when drawn from fewer than `n` patients."""
+    notes, reach = engagement.notes_opened, engagement.reminder_reach
+    cells = {
+        "notes_opened": Cell(None, "count"),
+        "notes_patients": Cell(None, "count"),
+        "reminders_sent": Cell(None, "count"),
+        "reminders_followed_share": Cell(None, "share"),
+    }
+    if notes is not None:
+        cells["notes_opened"] = _cell(notes.openings, "count", publish=notes.patients >= n, n=n)
+        cells["notes_patients"] = _cell(notes.patients, "count", publish=notes.patients >= n, n=n)
+    if reach is not None:
+        sent_ok = reach.patients >= n
+        # Like every share here: both the followed and the unfollowed side must be big enough.
+        share_ok = (
+            sent_ok
+            and reach.followed_patients >= n
+            and (reach.unfollowed_patients == 0 or reach.unfollowed_patients >= n)
+        )
+        cells["reminders_sent"] = _cell(reach.sent, "count", publish=sent_ok, n=n)
+        cells["reminders_followed_share"] = _cell(
+            reach.followed / reach.sent if reach.sent else None, "share", publish=share_ok, n=n
+        )
+    return cells

@@ -49,6 +49,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from tracker.education import note_of_the_week
 from tracker.emails import absolute_url
 from tracker.models import ReminderDelivery, User
 from tracker.tokens import BadToken, unsubscribe_patient_id, unsubscribe_token
@@ -71,13 +72,18 @@ class Teaser:
 
 
 def reminder_teaser(*, iso_year: int, iso_week: int) -> Teaser | None:
-    """The educational note teased in this week's reminders, or None.
-
-    The notes are built elsewhere; until they land, reminders go out without
-    a teaser (the templates skip the block). Called once per week per batch,
-    so it may run a query.
-    """
-    return None
+    """The educational note teased in this week's reminders (the same for everyone), or None
+    when there are no notes. Called once per week per batch: two queries."""
+    chosen = note_of_the_week(iso_year=iso_year, iso_week=iso_week)
+    if chosen is None:
+        return None
+    note, citation = chosen
+    return Teaser(
+        title=note.title,
+        summary=note.summary,
+        citation=citation,
+        url=absolute_url(reverse("learn_note", args=[note.slug])),
+    )
 
 
 # --- Who is due -----------------------------------------------------------

@@ -1,0 +1,100 @@
+"""The clinic dashboard's notes-opened and reminder-reach figures, and their suppression."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import ClinicFactory, UserFactory
+from tracker.checkins import checkin_save, patient_today
+from tracker.clinics import clinic_join
+from tracker.engagement import clinic_engagement, default_period
+from tracker.engagement_report import engagement_report
+from tracker.models import Note, NoteOpened, ReminderDelivery
+
+TODAY = dt.date(2026, 11, 27)
+pytestmark = pytest.mark.django_db
+
+
+def _patients(clinic, count):
+    patients = [UserFactory() for _ in range(count)]
+    for patient in patients:
+        clinic_join(patient=patient, clinic=clinic)
+    return patients
+
+
+def _sent(patient, *, at):
+    iso = at.date().isocalendar()
+    return ReminderDelivery.objects.create(
+        patient=patient,
+        iso_year=iso.year,
+        iso_week=iso.week,
+        status=ReminderDelivery.Status.SENT,
+        due_at=at,
+        expires_at=at + dt.timedelta(days=7),
+        sent_at=at,
+    )
+
+
+def _report(clinic):
+    engagement = clinic_engagement(clinic=clinic, period=default_period(today=TODAY))
+    return engagement, engagement_report(engagement=engagement, today=TODAY)
+
+
+def test_it_counts_notes_opened_by_this_clinics_patients_only(frozen_now):
+    clinic = ClinicFactory()
+    ours = _patients(clinic, 6)
+    outsider = UserFactory()
+    sleep, stress = Note.objects.get(slug="sleep"), Note.objects.get(slug="stress")
+    for patient in ours:
+        NoteOpened.objects.create(patient=patient, note=sleep, day=TODAY)
+    NoteOpened.objects.create(patient=ours[0], note=stress, day=TODAY)
+    NoteOpened.objects.create(patient=outsider, note=sleep, day=TODAY)
+    NoteOpened.objects.create(patient=ours[1], note=stress, day=TODAY - dt.timedelta(weeks=20))  # before the period
+    engagement, report = _report(clinic)
+    assert (engagement.notes_opened.openings, engagement.notes_opened.patients) == (7, 6)
+    assert report.summary["notes_opened"].text == "7"
+
+
+def test_it_withholds_notes_opened_by_fewer_than_five_patients(frozen_now):
+    clinic = ClinicFactory()
+    for patient in _patients(clinic, 4):
+        NoteOpened.objects.create(patient=patient, note=Note.objects.get(slug="sleep"), day=TODAY)
+    _, report = _report(clinic)
+    assert report.summary["notes_opened"].text == "fewer than 5"
+    assert report.summary["notes_opened"].csv == ""
+
+
+def test_reminder_reach_counts_check_ins_made_within_48_hours_of_the_email(frozen_now):
+    clinic = ClinicFactory()
+    patients = _patients(clinic, 10)
+    sent_at = timezone.now() - dt.timedelta(days=3)
+    for i, patient in enumerate(patients):
+        _sent(patient, at=sent_at)
+        if i < 5:  # five come back within a day
+            frozen_now.move_to(sent_at + dt.timedelta(hours=20))
+            checkin_save(patient=patient, day=patient_today(patient=patient), values={"stress": 2})
+        elif i < 7:  # two come back three days later: too late to count
+            frozen_now.move_to(sent_at + dt.timedelta(hours=72))
+            checkin_save(patient=patient, day=patient_today(patient=patient), values={"stress": 2})
+    frozen_now.move_to(sent_at + dt.timedelta(hours=72))
+    engagement, report = _report(clinic)
+    reach = engagement.reminder_reach
+    assert (reach.sent, reach.followed, reach.patients) == (10, 5, 10)
+    assert report.summary["reminders_sent"].text == "10"
+    assert report.summary["reminders_followed_share"].text == "50%"
+
+
+def test_reminder_reach_is_withheld_for_small_groups(frozen_now):
+    clinic = ClinicFactory()
+    patients = _patients(clinic, 7)
+    sent_at = timezone.now() - dt.timedelta(days=2)
+    for i, patient in enumerate(patients):
+        _sent(patient, at=sent_at)
+        if i < 3:
+            frozen_now.move_to(sent_at + dt.timedelta(hours=1))
+            checkin_save(patient=patient, day=patient_today(patient=patient), values={"stress": 2})
+    _, report = _report(clinic)
+    assert report.summary["reminders_sent"].text == "7"
+    # Only three patients followed: the share would single them out.
+    assert report.summary["reminders_followed_share"].text == "fewer than 5"

@@ -48,6 +48,13 @@ def test_the_json_export_holds_everything_alice_entered_and_nothing_of_bobs(alic
     assert data["checkins"][0]["sleep_hours"] == "6.75"
     assert data["checkins"][0]["omega3_supplement"] is True
     assert data["clinic_history"][0]["clinic"] == "Riverside"
+    assert data["preferences"] == [
+        {
+            "reminders_enabled": False,
+            "reminder_weekday": alice_data.reminder_weekday,
+            "reminder_hour": alice_data.reminder_hour,
+        }
+    ]
     assert "bob" not in response.content.decode()
 
 

@@ -1,6 +1,8 @@
 """Data rights: a patient downloads everything they entered, or deletes their account.
 
-Exports: JSON (every section), CSV (a ZIP with one CSV file per section) and a
+Exports: JSON (every section: account, reminder preferences, check-ins with
+their notes, clinic history (joining is the patient's consent), notes opened and
+reminder emails), CSV (a ZIP with one CSV file per section) and a
 FHIR R4 Bundle of Observations (one per factor per day). Deletion removes the
 patient's health and personal data and keeps a minimal audit record.
 """
@@ -17,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker.audit import audit_record
-from tracker.models import AuditEvent, CheckIn, Enrolment, NoteOpened, User
+from tracker.models import AuditEvent, CheckIn, Enrolment, NoteOpened, ReminderDelivery, User
 from tracker.spreadsheet import csv_text
 
 CHECKIN_COLUMNS = [
@@ -70,7 +72,24 @@ def export_sections(*, patient: User) -> dict[str, list[dict]]:
         "first_name": patient.first_name,
         "time_zone": patient.time_zone,
         "date_joined": _iso(patient.date_joined),
+        "email_verified_at": _iso(patient.email_verified_at),
     }
+    preferences = {
+        "reminders_enabled": patient.reminders_enabled,
+        "reminder_weekday": patient.reminder_weekday,
+        "reminder_hour": patient.reminder_hour,
+    }
+    reminders = [
+        {
+            "iso_year": row["iso_year"],
+            "iso_week": row["iso_week"],
+            "status": row["status"],
+            "sent_at": _iso(row["sent_at"]),
+        }
+        for row in ReminderDelivery.objects.filter(patient=patient)
+        .order_by("iso_year", "iso_week")
+        .values("iso_year", "iso_week", "status", "sent_at")
+    ]
     clinics = [
         {"clinic": row["clinic__name"], "joined_at": _iso(row["joined_at"]), "left_at": _iso(row["left_at"])}
         for row in Enrolment.objects.filter(patient=patient)
@@ -83,9 +102,11 @@ def export_sections(*, patient: User) -> dict[str, list[dict]]:
     ]
     return {
         "account": [account],
+        "preferences": [preferences],
         "checkins": _checkins(patient),
         "clinic_history": clinics,
         "notes_opened": notes_opened,
+        "reminder_emails": reminders,
     }
 
 

@@ -1,0 +1,65 @@
+"""Email verification, opting into reminders, receiving one and unsubscribing in one click."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from tests.browser.conftest import audit_accessibility, screenshot
+from tracker.models import ReminderDelivery, User
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _link(message, pattern):
+    return re.search(pattern, message.body).group(0)
+
+
+def test_a_patient_verifies_their_email_opts_in_gets_a_reminder_and_unsubscribes(page, live_server, settings):
+    settings.SITE_URL = live_server.url
+    mail.outbox.clear()
+    page.goto("/accounts/signup/")
+    page.get_by_role("textbox", name="Email").fill("rae@example.com")
+    page.get_by_label("First name").fill("Rae")
+    page.get_by_label("Time zone").select_option("America/New_York")
+    page.get_by_label(re.compile(r"^\s*Password\W*$")).fill("a long and unusual passphrase")
+    page.get_by_label("Password again").fill("a long and unusual passphrase")
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_role("heading", name="Today").wait_for()
+
+    # The verification email's link confirms the address.
+    verification = mail.outbox[-1]
+    assert verification.to == ["rae@example.com"]
+    page.goto(_link(verification, r"https?://\S+/accounts/verify-email/\S+/"))
+    audit_accessibility(page)
+    screenshot(page, "email-verified")
+    assert User.objects.get(email="rae@example.com").email_verified_at is not None
+
+    # Opt in on the settings page, for a time that has already come this week.
+    page.goto("/settings/")
+    page.get_by_label("Email me a weekly reminder").check()
+    page.get_by_label("Reminder day").select_option(label="Monday")
+    page.get_by_label("Reminder time").select_option(index=0)
+    page.get_by_role("button", name="Save settings").click()
+    page.get_by_text("Your settings are saved.").wait_for()
+    audit_accessibility(page)
+    screenshot(page, "settings-reminders")
+
+    # The hourly dispatch (in-process here: no broker) sends this week's reminder.
+    mail.outbox.clear()
+    call_command("send_weekly_reminders")
+    (reminder,) = mail.outbox
+    assert reminder.to == ["rae@example.com"]
+    assert reminder.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert ReminderDelivery.objects.get().status == ReminderDelivery.Status.SENT
+
+    # Its link opens a confirmation page; the button unsubscribes.
+    unsubscribe = reminder.extra_headers["List-Unsubscribe"].strip("<>")
+    page.goto(unsubscribe)
+    audit_accessibility(page)
+    assert User.objects.get(email="rae@example.com").reminders_enabled  # a GET changes nothing
+    page.get_by_role("button", name=re.compile("Unsubscribe", re.I)).click()
+    page.wait_for_load_state()
+    screenshot(page, "unsubscribed")
+    assert not User.objects.get(email="rae@example.com").reminders_enabled

@@ -1,0 +1,123 @@
+"""Accounts: the user model (patients, clinicians, staff) and their time zones."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+def _is_offered_zone(name: str) -> bool:
+    # Offer real places (Area/City) and UTC, not legacy aliases such as "W-SU" or "localtime".
+    area = name.split("/", 1)[0]
+    return name == "UTC" or ("/" in name and area not in {"Etc", "SystemV", "US", "posix", "right"})
+
+
+def time_zone_choices():
+    zones = sorted(name for name in zoneinfo.available_timezones() if _is_offered_zone(name))
+    return [(name, name.replace("_", " ")) for name in zones]
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        # Email is the login and is case-insensitive.
+        return self.get(email__iexact=username)
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("role", User.Role.STAFF)
+        return self._create_user(email, password, **extra_fields)
+
+
+# ISO weekday numbers, as date.isoweekday() gives them.
+WEEKDAY_CHOICES = [
+    (1, "Monday"),
+    (2, "Tuesday"),
+    (3, "Wednesday"),
+    (4, "Thursday"),
+    (5, "Friday"),
+    (6, "Saturday"),
+    (7, "Sunday"),
+]
+HOUR_CHOICES = [(hour, f"{hour:02d}:00") for hour in range(24)]
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Role(models.TextChoices):
+        PATIENT = "patient", "Patient"
+        CLINICIAN = "clinician", "Clinician"
+        STAFF = "staff", "Staff"
+
+    # unique=True satisfies auth.E003; the Lower() constraint below makes it case-insensitive.
+    email = models.EmailField("email address", max_length=254, unique=True)
+    first_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.PATIENT)
+    time_zone = models.CharField(max_length=64, choices=time_zone_choices, default=settings.TIME_ZONE)
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the patient follows the signed link in the verification email.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    # Weekly reminder email: off until the patient opts in; local weekday and hour.
+    reminders_enabled = models.BooleanField("email me a weekly reminder", default=False)
+    reminder_weekday = models.PositiveSmallIntegerField("reminder day", choices=WEEKDAY_CHOICES, default=1)
+    reminder_hour = models.PositiveSmallIntegerField("reminder time", choices=HOUR_CHOICES, default=8)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.CheckConstraint(
+                condition=Q(reminder_weekday__gte=1, reminder_weekday__lte=7), name="user_reminder_weekday_iso"
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_hour__gte=0, reminder_hour__lte=23), name="user_reminder_hour_range"
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_patient(self):
+        return self.role == self.Role.PATIENT
+
+    @property
+    def is_clinician(self):
+        return self.role == self.Role.CLINICIAN
+
+    @property
+    def email_verified(self):
+        return self.email_verified_at is not None
+
+    @property
+    def tzinfo(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email)

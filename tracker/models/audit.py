@@ -1,0 +1,75 @@
+"""The append-only audit log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from tracker.models.clinics import Clinic
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Audit events are never changed or deleted."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("Audit events cannot be updated.")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditLogIsAppendOnly("Audit events cannot be updated.")
+
+
+class AuditEvent(models.Model):
+    """Who did what, to which clinic, when. Never holds health values.
+
+    Written by tracker.audit.audit_record only. The copies of the actor's and
+    clinic's ids survive the deletion of either (the foreign keys are set to NULL).
+    """
+
+    class Action(models.TextChoices):
+        DASHBOARD_VIEWED = "dashboard_viewed", "Viewed a clinic dashboard"
+        DASHBOARD_EXPORTED = "dashboard_exported", "Downloaded a clinic dashboard as CSV"
+        CHECKINS_LISTED = "checkins_listed", "Listed individual check-ins in the admin"
+        CHECKIN_VIEWED = "checkin_viewed", "Viewed an individual check-in in the admin"
+        CLINIC_JOINED = "clinic_joined", "Joined a clinic"
+        CLINIC_LEFT = "clinic_left", "Left a clinic"
+        CLINICIAN_INVITED = "clinician_invited", "Invited a clinician"
+        CLINICIAN_JOINED = "clinician_joined", "Accepted a clinician invitation"
+        LOGGED_IN = "logged_in", "Logged in"
+        LOGIN_FAILED = "login_failed", "Failed to log in"
+        LOCKED_OUT = "locked_out", "Locked out after repeated failed logins"
+        PASSWORD_CHANGED = "password_changed", "Changed their password"
+        PASSWORD_RESET = "password_reset", "Reset their password by email"
+        TWO_FACTOR_ON = "two_factor_on", "Turned on two-factor authentication"
+        TWO_FACTOR_OFF = "two_factor_off", "Turned off two-factor authentication"
+        DATA_EXPORTED = "data_exported", "Downloaded their own data"
+        ACCOUNT_DELETED = "account_deleted", "Deleted their account"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_ref = models.PositiveBigIntegerField(null=True, blank=True, help_text="The actor's user id, kept.")
+    action = models.CharField(max_length=64, choices=Action.choices)
+    clinic = models.ForeignKey(Clinic, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    clinic_ref = models.PositiveBigIntegerField(null=True, blank=True, help_text="The clinic's id, kept.")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    metadata = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("Audit events cannot be deleted.")

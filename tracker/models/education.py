@@ -1,0 +1,135 @@
+"""Educational notes with citations, and how often they are opened."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+# --- Education: notes with citations, and how often they are opened -------------------------
+
+CITATION_FIELDS = ("authors", "year", "title", "container", "volume", "issue", "pages", "article_number", "doi", "url")
+DOI_RE = r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$"
+
+
+class Citation(models.Model):
+    """A reference in APA 7 style. Fields listed in `unconfirmed` are never shown as fact."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Journal article or serial"
+        WEBPAGE = "webpage", "Web page or fact sheet"
+
+    key = models.SlugField(max_length=60, unique=True, help_text="Used in note bodies as [@key].")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
+    authors = models.JSONField(default=list, blank=True, help_text='List like ["Paul, S. M.", "Purdy, R. H."].')
+    year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty shows as (n.d.).")
+    date_detail = models.CharField(max_length=40, blank=True, help_text='Month or month and day, e.g. "August".')
+    title = models.CharField(max_length=400)
+    container = models.CharField(max_length=200, blank=True, help_text="Journal, or site name for a web page.")
+    volume = models.CharField(max_length=20, blank=True)
+    issue = models.CharField(max_length=20, blank=True)
+    pages = models.CharField(max_length=30, blank=True)
+    article_number = models.CharField(max_length=30, blank=True)
+    doi = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[RegexValidator(DOI_RE, "A DOI looks like 10.1016/j.neuron.2008.06.019 (no https://doi.org/).")],
+    )
+    url = models.URLField(max_length=500, blank=True)
+    pmid = models.CharField("PMID", max_length=20, blank=True)
+    unconfirmed = models.JSONField(
+        default=list, blank=True, help_text=f"Fields not confirmed, hidden from patients. Any of: {CITATION_FIELDS}."
+    )
+    source_note = models.CharField(max_length=300, blank=True, help_text="Shown with the reference: provenance.")
+    supports = models.TextField(blank=True, help_text="For reviewers: what this source actually shows.")
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.key
+
+    def clean(self):
+        super().clean()
+        unknown = set(self.unconfirmed or []) - set(CITATION_FIELDS)
+        if unknown:
+            raise ValidationError({"unconfirmed": f"Unknown field names: {', '.join(sorted(unknown))}."})
+        if not isinstance(self.authors, list) or not all(isinstance(a, str) for a in self.authors):
+            raise ValidationError({"authors": "A list of names."})
+
+
+class Note(models.Model):
+    class Factor(models.TextChoices):
+        BACKGROUND = "background", "Background"
+        SLEEP = "sleep", "Sleep"
+        STRESS = "stress", "Stress"
+        OMEGA3 = "omega3", "Omega-3"
+        NUTRITION = "nutrition", "Fruit, vegetables and nutrition"
+        CLINICAL = "clinical", "Clinical context"
+
+    slug = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=200)
+    factor = models.CharField(max_length=20, choices=Factor.choices)
+    summary = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown. Cite with [@key]; each key must be in the reference list below.")
+    last_reviewed = models.DateField()
+    reviewed_by = models.CharField(max_length=8, help_text="Reviewer's initials.")
+    citations = models.ManyToManyField(Citation, through="NoteCitation", related_name="notes")
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.slug == "references":  # /learn/references/ is the reference list's own page
+            raise ValidationError({"slug": "This address is taken by the References page."})
+
+
+class NoteCitation(models.Model):
+    """One entry of a note's numbered reference list."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="references")
+    citation = models.ForeignKey(Citation, on_delete=models.PROTECT, related_name="note_references")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["note", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["note", "citation"], name="notecitation_once_per_note")]
+
+    def __str__(self):
+        return f"{self.note.slug} cites {self.citation.key}"
+
+
+class NoteViewDay(models.Model):
+    """How many times a note page was opened on one day (the site's time zone), by anyone."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="view_days")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day", "note"]
+        constraints = [models.UniqueConstraint(fields=["note", "day"], name="noteviewday_one_per_note_day")]
+
+    def __str__(self):
+        return f"{self.note.slug} on {self.day}: {self.views}"
+
+
+class NoteOpened(models.Model):
+    """That a logged-in patient opened a note on a day (their own time zone). No health values.
+
+    Lets a clinic count notes opened by its enrolled patients, which the per-note counter cannot.
+    """
+
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes_opened")
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="openings")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["patient", "note", "day"], name="noteopened_once_per_day")]
+        indexes = [models.Index(fields=["day", "patient"], name="noteopened_day_patient")]
+
+    def __str__(self):
+        return f"note opened {self.pk}"

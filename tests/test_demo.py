@@ -83,3 +83,16 @@ def test_the_demo_clinician_is_the_admin_clinician_and_sees_a_populated_dashboar
     assert '<dd class="col-sm-5">42</dd>' in html  # enrolled patients
     assert html.count("<td>fewer than 5</td>") < 30
     assert "Invite a clinician" in html
+
+
+def test_the_demo_clinic_dashboard_shows_every_figure(db, frozen_now):
+    from tracker.engagement import clinic_engagement, default_period
+    from tracker.engagement_report import engagement_report
+
+    seed_demo(now=NOW)
+    today = dt.date(2026, 11, 27)
+    engagement = clinic_engagement(clinic=Clinic.objects.get(), period=default_period(today=today))
+    summary = engagement_report(engagement=engagement, today=today).summary
+    for name in ("enrolled_now", "mean_active", "notes_opened", "reminders_sent", "reminders_followed_share"):
+        assert not summary[name].withheld, name
+        assert summary[name].value, name

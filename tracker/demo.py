@@ -16,7 +16,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker.checkins import patient_today
-from tracker.models import CheckIn, Clinic, ClinicMembership, Enrolment, User
+from tracker.models import (
+    CheckIn,
+    Clinic,
+    ClinicMembership,
+    Enrolment,
+    Note,
+    NoteOpened,
+    ReminderDelivery,
+    User,
+    monday_of,
+)
 from tracker.rollup import rollup_rebuild
 
 DEMO_PASSWORD = "wellness-demo-2026"
@@ -157,9 +167,60 @@ def seed_demo(*, progress=None, now: dt.datetime | None = None) -> dict:
                     continue
                 rows.append(CheckIn(patient=patient, day=day, **demo_checkin_values(email, day)))
             CheckIn.objects.bulk_create(rows)
+            # Realistic timestamps (an evening check-in each day), not the moment of seeding.
+            for row in rows:
+                row.created_at = row.updated_at = dt.datetime.combine(row.day, dt.time(19, 30), tzinfo=patient.tzinfo)
+            CheckIn.objects.bulk_update(rows, ["created_at", "updated_at"], batch_size=500)
             created["checkins"] += len(rows)
         report(f"Patient {index + 1}/{DEMO_PATIENT_COUNT}: {email} ({habit.name}), {len(rows)} new check-ins")
         patient_ids.append(patient.pk)
     # bulk_create bypasses checkin_save, so rebuild the dashboard's rollup for these patients.
     rollup_rebuild(patient_ids=patient_ids)
+    _seed_engagement_extras(patient_ids=patient_ids, now=now)
     return created
+
+
+def _seed_engagement_extras(*, patient_ids: list[int], now: dt.datetime) -> None:
+    """Notes opened and past weekly reminders, so the clinic dashboard shows those figures too.
+
+    Two patients in three opted into reminders (Monday 08:00) and verified their address; past
+    weeks' reminders are recorded as sent. Only missing rows are added, as above.
+    """
+    notes = list(Note.objects.order_by("slug").values_list("id", flat=True))
+    patients = User.objects.filter(pk__in=patient_ids).order_by("pk")
+    opted_in = [p for i, p in enumerate(patients) if i % 3 != 2]
+    User.objects.filter(pk__in=[p.pk for p in opted_in], email_verified_at__isnull=True).update(
+        email_verified_at=now - dt.timedelta(days=HISTORY_DAYS),
+        reminders_enabled=True,
+        reminder_weekday=1,
+        reminder_hour=8,
+    )
+    openings, deliveries = [], []
+    for patient in patients:
+        today = patient_today(patient=patient, now=now)
+        for days_ago in range(0, 84, 3):
+            day = today - dt.timedelta(days=days_ago)
+            if notes and _rng(patient.email + "|note", day).random() < 0.25:
+                openings.append(NoteOpened(patient=patient, note_id=notes[day.toordinal() % len(notes)], day=day))
+    for patient in opted_in:
+        zone = patient.tzinfo
+        this_monday = monday_of(patient_today(patient=patient, now=now))
+        for weeks_ago in range(1, 9):
+            monday = this_monday - dt.timedelta(weeks=weeks_ago)
+            iso = monday.isocalendar()
+            sent_at = dt.datetime.combine(monday, dt.time(8), tzinfo=zone)
+            next_monday = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(), tzinfo=zone)
+            deliveries.append(
+                ReminderDelivery(
+                    patient=patient,
+                    iso_year=iso.year,
+                    iso_week=iso.week,
+                    status=ReminderDelivery.Status.SENT,
+                    due_at=sent_at,
+                    expires_at=next_monday,
+                    sent_at=sent_at,
+                    attempts=1,
+                )
+            )
+    NoteOpened.objects.bulk_create(openings, ignore_conflicts=True)
+    ReminderDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)

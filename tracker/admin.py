@@ -34,6 +34,19 @@ from tracker.models import (
 CHECKIN_PERMISSION = "view_individual_checkins"
 
 
+class ReadOnlyMixin:
+    """Written only by the app: nobody adds, changes or deletes these in the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
@@ -59,22 +72,13 @@ class MembershipInline(admin.TabularInline):
     raw_id_fields = ["clinician"]
 
 
-class EnrolmentInline(admin.TabularInline):
+class EnrolmentInline(ReadOnlyMixin, admin.TabularInline):
     """Read-only: joining and leaving are the patient's own decisions."""
 
     model = Enrolment
     extra = 0
     fields = ["patient", "joined_at", "left_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Clinic)
@@ -109,7 +113,7 @@ def may_view_individual_checkins(user) -> bool:
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only, break-glass access to individual check-ins. Every look is audited."""
 
     list_display = ["id", "patient", "day", "created_at"]
@@ -122,15 +126,6 @@ class CheckInAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return may_view_individual_checkins(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         if self.has_view_permission(request):
@@ -145,7 +140,7 @@ class CheckInAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The audit log: superusers may read it; nobody may change it."""
 
     list_display = ["at", "action", "actor_ref", "actor", "clinic_ref", "clinic"]
@@ -158,15 +153,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Citation)
@@ -200,25 +186,16 @@ class NoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(NoteViewDay)
-class NoteViewDayAdmin(admin.ModelAdmin):
+class NoteViewDayAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Counts are written only by page views: read-only here."""
 
     list_display = ["day", "note", "views"]
     list_filter = ["note"]
     date_hierarchy = "day"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReminderDelivery)
-class ReminderDeliveryAdmin(admin.ModelAdmin):
+class ReminderDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only: deliveries are written by the senders; staff look for failures here."""
 
     list_display = ["patient", "iso_year", "iso_week", "status", "attempts", "last_error", "due_at", "sent_at"]
@@ -241,9 +218,3 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -19,21 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker.audit import audit_record
-from tracker.models import AuditEvent, CheckIn, Enrolment, NoteOpened, ReminderDelivery, User
+from tracker.models import FACTOR_FIELDS, AuditEvent, CheckIn, Enrolment, NoteOpened, ReminderDelivery, User
 from tracker.spreadsheet import csv_text
 
-CHECKIN_COLUMNS = [
-    "day",
-    "sleep_hours",
-    "sleep_quality",
-    "stress",
-    "omega3_servings",
-    "omega3_supplement",
-    "fruit_veg_servings",
-    "note",
-    "created_at",
-    "updated_at",
-]
+CHECKIN_COLUMNS = ["day", *FACTOR_FIELDS, "note", "created_at", "updated_at"]
 
 # FHIR: LOINC only where it truly fits (sleep duration); the project's own code
 # system for the rest, as no LOINC code matches a 0-10 self-rating or combined

@@ -28,6 +28,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wellness.settings")
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("DJANGO_HTTPS", "0")  # the test client speaks plain http: no HTTPS redirect
 
 import django  # noqa: E402
 
@@ -51,11 +52,12 @@ CLINIC_NAME = "Benchmark clinic"
 CLINICIAN_EMAIL = "bench-clinician@bench.example"
 
 USERS_SQL = """
-INSERT INTO tracker_user (password, is_superuser, email, first_name, role, time_zone, is_staff, is_active, date_joined)
+INSERT INTO tracker_user (password, is_superuser, email, first_name, role, time_zone, is_staff, is_active, date_joined,
+                         reminders_enabled, reminder_weekday, reminder_hour)
 SELECT '!', false, 'bench' || g || '@bench.example', '', 'patient',
        (ARRAY['America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles',
               'Europe/London'])[1 + g %% 5],
-       false, true, now() - interval '400 days'
+       false, true, now() - interval '400 days', false, 1, 8
 FROM generate_series(1, %(n)s) AS g
 """
 

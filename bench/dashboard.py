@@ -40,6 +40,7 @@ def _configure(tmp: str) -> None:
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + uuid.uuid4().hex)
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+    os.environ["DJANGO_HTTPS"] = "0"  # the test client speaks plain http: no HTTPS redirect
     os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 

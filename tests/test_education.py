@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from tests.conftest import NOW
-from tests.factories import CheckInFactory, ClinicFactory, EnrolmentFactory, UserFactory
+from tests.factories import CheckInFactory, UserFactory
 from tracker.education import (
     apa_authors,
     apa_text,
@@ -14,8 +14,6 @@ from tracker.education import (
     note_after_checkin,
     note_card,
     note_view_record,
-    note_views,
-    notes_opened,
     render_body,
     short_label,
 )
@@ -307,33 +305,3 @@ def test_it_does_not_record_openings_by_clinicians(charlie, frozen_now):
     note_view_record(note=Note.objects.get(slug="stress"), viewer=charlie)
     assert not NoteOpened.objects.exists()
     assert NoteViewDay.objects.get().views == 1
-
-
-def test_it_counts_notes_opened_by_one_clinics_patients_only(alice, bob, frozen_now, django_assert_num_queries):
-    clinic, other = ClinicFactory(), ClinicFactory()
-    EnrolmentFactory(patient=alice, clinic=clinic)
-    EnrolmentFactory(patient=bob, clinic=other)
-    sleep, stress = Note.objects.get(slug="sleep"), Note.objects.get(slug="stress")
-    for patient, note, day in [
-        (alice, sleep, TODAY),
-        (alice, sleep, TODAY - dt.timedelta(days=1)),
-        (alice, stress, TODAY),
-    ]:
-        NoteOpened.objects.create(patient=patient, note=note, day=day)
-    NoteOpened.objects.create(patient=bob, note=sleep, day=TODAY)
-    NoteOpened.objects.create(patient=alice, note=sleep, day=TODAY - dt.timedelta(days=30))  # outside the period
-    with django_assert_num_queries(1):
-        rows = notes_opened(clinic=clinic, start=TODAY - dt.timedelta(days=6), end=TODAY)
-    assert [(r["note__slug"], r["openings"], r["patients"]) for r in rows] == [
-        ("stress", 1, 1),
-        ("sleep", 2, 1),
-    ]  # by title
-
-
-def test_it_sums_page_views_per_note_over_a_period(db):
-    sleep = Note.objects.get(slug="sleep")
-    NoteViewDay.objects.create(note=sleep, day=TODAY, views=3)
-    NoteViewDay.objects.create(note=sleep, day=TODAY - dt.timedelta(days=1), views=4)
-    NoteViewDay.objects.create(note=sleep, day=TODAY - dt.timedelta(days=10), views=50)
-    rows = note_views(start=TODAY - dt.timedelta(days=6), end=TODAY)
-    assert [(r["note__slug"], r["views"]) for r in rows] == [("sleep", 7)]

@@ -14,7 +14,7 @@ import markdown
 import nh3
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 
 from tracker.checkins import patient_today
 from tracker.content import MARKER_RE
-from tracker.models import CheckIn, Citation, Clinic, Enrolment, Note, NoteCitation, NoteOpened, NoteViewDay
+from tracker.models import CheckIn, Citation, Note, NoteCitation, NoteOpened, NoteViewDay
 
 # Which note factor each check-in field belongs to, in the order the form asks them.
 FACTOR_OF_FIELD = {
@@ -270,33 +270,6 @@ def note_view_record(*, note: Note, viewer, now: dt.datetime | None = None) -> N
 
 
 # --- Aggregates for the clinician dashboard ---------------------------------------------------------
-
-
-def notes_opened(*, clinic: Clinic, start: dt.date, end: dt.date) -> list[dict]:
-    """Per note: openings (patient-days) and distinct patients among `clinic`'s patients, start..end.
-
-    A patient counts if enrolled in the clinic at any time in the period. One query, aggregated in
-    SQL; only counts leave this function, never who opened what.
-    """
-    enrolled = Enrolment.objects.filter(clinic=clinic, joined_at__date__lte=end).filter(
-        Q(left_at__isnull=True) | Q(left_at__date__gte=start)
-    )
-    return list(
-        NoteOpened.objects.filter(day__range=(start, end), patient__in=enrolled.values("patient"))
-        .values("note__slug", "note__title")
-        .annotate(openings=Count("id"), patients=Count("patient", distinct=True))
-        .order_by("note__title")
-    )
-
-
-def note_views(*, start: dt.date, end: dt.date) -> list[dict]:
-    """Per note: page views by anyone (including anonymous readers), start..end. One query."""
-    return list(
-        NoteViewDay.objects.filter(day__range=(start, end))
-        .values("note__slug", "note__title")
-        .annotate(views=Sum("views"))
-        .order_by("note__title")
-    )
 
 
 # --- The weekly reminder's teaser ----------------------------------------------------------------

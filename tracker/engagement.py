@@ -141,7 +141,7 @@ def enrolled_in(week, prefix=""):
 
 def clinic_engagement(*, clinic: Clinic, period: Period) -> ClinicEngagement:
     weeks = period.weeks
-    enrolled = _enrolled_per_week(clinic=clinic, weeks=weeks)
+    enrolled = _enrolled_per_week(clinic=clinic, period=period)
     histograms = {week: [0] * 7 for week in weeks}
     factors = {week: dict.fromkeys(FACTORS, 0) for week in weeks}
     for row in _rollup_rows(clinic=clinic, period=period):
@@ -166,14 +166,11 @@ def clinic_engagement(*, clinic: Clinic, period: Period) -> ClinicEngagement:
     )
 
 
-def _enrolled_per_week(*, clinic: Clinic, weeks: list[dt.date]) -> dict:
+def _enrolled_per_week(*, clinic: Clinic, period: Period) -> dict:
     # Distinct patients: a patient who left and rejoined counts once a week.
-    counts = (
-        Enrolment.objects.filter(clinic=clinic, from_week__lte=weeks[-1])
-        .exclude(until_week__lte=weeks[0])
-        .aggregate(
-            **{f"w{i}": Count("patient_id", distinct=True, filter=enrolled_in(week)) for i, week in enumerate(weeks)}
-        )
+    weeks = period.weeks
+    counts = _enrolled_during(clinic=clinic, period=period).aggregate(
+        **{f"w{i}": Count("patient_id", distinct=True, filter=enrolled_in(week)) for i, week in enumerate(weeks)}
     )
     return {week: counts[f"w{i}"] for i, week in enumerate(weeks)}
 

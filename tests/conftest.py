@@ -7,6 +7,7 @@ from django.db import connection
 
 from tests.factories import ClinicFactory, ClinicianFactory, UserFactory
 from tests.smtp import SmtpSink
+from tracker.education import rotation_notes_clear
 from tracker.models import User
 
 # 27 November 2026, 15:00 UTC: Friday morning in Los Angeles, Saturday 04:00 in Auckland.
@@ -15,6 +16,13 @@ NOW = dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)
 
 def pytest_report_header(config):
     return f"database: {connection.vendor} ({connection.settings_dict['NAME']})"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_note_rotation():
+    """Each test starts without the per-process copy of the notes: a test's own notes, rolled
+    back with it, must not show up in the next test's rotation."""
+    rotation_notes_clear()
 
 
 @pytest.fixture

@@ -305,3 +305,18 @@ def test_it_does_not_record_openings_by_clinicians(charlie, frozen_now):
     note_view_record(note=Note.objects.get(slug="stress"), viewer=charlie)
     assert not NoteOpened.objects.exists()
     assert NoteViewDay.objects.get().views == 1
+
+
+def test_it_reads_the_rotation_notes_once_and_sees_a_new_note_at_once(alice, django_assert_num_queries):
+    checkin = _checkin(alice, TODAY, omega3_supplement=True)
+    note_after_checkin(checkin=checkin)
+    with django_assert_num_queries(0):
+        assert note_after_checkin(checkin=checkin).slug == "omega3"
+    # A note saved in this process clears the copy: the next check-in can show it.
+    Note.objects.filter(factor="omega3").delete()
+    assert note_after_checkin(checkin=checkin) is None
+    Note.objects.create(
+        slug="fish-and-omega3", title="Fish", factor="omega3", summary="s", body="b", last_reviewed=TODAY,
+        reviewed_by="LE",
+    )
+    assert note_after_checkin(checkin=checkin).slug == "fish-and-omega3"

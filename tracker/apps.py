@@ -7,5 +7,5 @@ class TrackerConfig(AppConfig):
     verbose_name = "Wellness tracker"
 
     def ready(self):
-        # Signal receivers: the session clock and the security audit trail.
-        from tracker import security_audit, sessions  # noqa: F401
+        # Signal receivers: the session clock, the security audit trail, the notes' rotation copy.
+        from tracker import education, security_audit, sessions  # noqa: F401

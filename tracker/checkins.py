@@ -6,11 +6,12 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection
 from django.utils import timezone
 
 from tracker.models import FACTOR_FIELDS, CheckIn, User
-from tracker.rollup import lock_patient, rollup_refresh_week
+from tracker.rollup import lock_patient_statement, rollup_statements_after_save
+from tracker.sqlbatch import execute_atomically
 
 EMPTY_CHECKIN_MESSAGE = "Please log at least one factor (sleep, stress, omega-3 or fruit and vegetables) before saving."
 
@@ -64,17 +65,40 @@ def checkin_save(*, patient: User, day: dt.date, values: dict) -> CheckIn:
         raise CheckInRefused(EMPTY_CHECKIN_MESSAGE)
     fields = {name: values.get(name) for name in FACTOR_FIELDS}
     fields["note"] = values.get("note") or ""
-    with transaction.atomic():
-        lock_patient(patient_id=patient.pk)
-        # One statement (INSERT ... ON CONFLICT DO UPDATE): the unique (patient, day)
-        # constraint decides between a new day and an edit, even under a race.
-        checkin = CheckIn(patient=patient, day=day, **fields)
-        CheckIn.objects.bulk_create(
-            [checkin], update_conflicts=True, unique_fields=["patient", "day"], update_fields=[*fields, "updated_at"]
-        )
-        # The clinician dashboard's rollup changes with the check-in, or not at all.
-        rollup_refresh_week(patient_id=patient.pk, day=day)
+    now = timezone.now()
+    checkin = CheckIn(patient=patient, day=day, created_at=now, updated_at=now, **fields)
+    # Lock the patient, upsert the check-in (INSERT ... ON CONFLICT DO UPDATE, so the unique
+    # (patient, day) constraint decides between a new day and an edit, even under a race), then
+    # refresh the clinician dashboard's rollup: all of it or none of it, in one round trip where
+    # the database allows.
+    lock = lock_patient_statement(patient_id=patient.pk)
+    upsert = (_UPSERT_CHECKIN, [_db_value(checkin, name) for name in _UPSERT_COLUMNS])
+    rollup = rollup_statements_after_save(patient_id=patient.pk, day=day)
+    execute_atomically([*([lock] if lock else []), upsert, *rollup])
     return checkin
+
+
+# Plain SQL that PostgreSQL and SQLite both run: this is the hot path of every save, where
+# building bulk_create(update_conflicts=True) cost more than running it.
+_UPSERT_COLUMNS = ("patient", "day", *FACTOR_FIELDS, "note", "created_at", "updated_at")
+_UPDATED_ON_CONFLICT = (*FACTOR_FIELDS, "note", "updated_at")
+
+
+def _column(name: str) -> str:
+    return connection.ops.quote_name(CheckIn._meta.get_field(name).column)
+
+
+def _db_value(checkin: CheckIn, name: str):
+    field = CheckIn._meta.get_field(name)
+    return field.get_db_prep_save(getattr(checkin, field.attname), connection)
+
+
+_UPSERT_CHECKIN = (
+    f"INSERT INTO {CheckIn._meta.db_table} ({', '.join(map(_column, _UPSERT_COLUMNS))}) "  # noqa: S608 - our names
+    f"VALUES ({', '.join(['%s'] * len(_UPSERT_COLUMNS))}) "
+    f"ON CONFLICT ({_column('patient')}, {_column('day')}) DO UPDATE SET "
+    + ", ".join(f"{_column(name)} = excluded.{_column(name)}" for name in _UPDATED_ON_CONFLICT)
+)
 
 
 def checkins_for_patient(*, patient: User):

@@ -7,6 +7,7 @@ on which factors were logged, never on what was logged.
 
 import datetime as dt
 import re
+import time
 import zoneinfo
 from dataclasses import dataclass
 
@@ -15,6 +16,8 @@ import nh3
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -220,14 +223,37 @@ def note_after_checkin(*, checkin: CheckIn) -> Note | None:
 
     The day's number picks the note among those for the logged factors, so a patient who logs the
     same factors every day sees each of their notes in turn, and saving the same day again shows
-    the same note. One query (this runs on every check-in save).
+    the same note. This runs on every check-in save, so it reads the short list of notes from a
+    per-process copy (see _rotation_notes) rather than from the database.
     """
     factors = factors_logged(checkin)
-    notes = Note.objects.filter(factor__in=factors).only("id", "slug", "factor", "title")
-    candidates = sorted(notes, key=lambda n: (factors.index(n.factor), n.slug))
+    candidates = sorted(
+        (n for n in _rotation_notes() if n.factor in factors), key=lambda n: (factors.index(n.factor), n.slug)
+    )
     if not candidates:
         return None
     return candidates[checkin.day.toordinal() % len(candidates)]
+
+
+# The notes' slugs, factors and titles, kept per process for at most ROTATION_NOTES_SECONDS.
+# Saving or deleting a note clears this process's copy at once (the signals below); another
+# process sees the change within that time. Until then the worst case is a card for a note whose
+# slug just changed, which note_card() then doesn't find and leaves out.
+ROTATION_NOTES_SECONDS = 60
+_rotation = {"notes": [], "until": 0.0}
+
+
+def _rotation_notes() -> list[Note]:
+    now = time.monotonic()
+    if now >= _rotation["until"]:
+        _rotation["notes"] = list(Note.objects.only("id", "slug", "factor", "title"))
+        _rotation["until"] = now + ROTATION_NOTES_SECONDS
+    return _rotation["notes"]
+
+
+@receiver([post_save, post_delete], sender=Note, dispatch_uid="education.rotation_notes_clear")
+def rotation_notes_clear(**kwargs) -> None:
+    _rotation["until"] = 0.0
 
 
 def note_card(*, slug: str | None) -> dict | None:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 
 from tracker.checkins import EMPTY_CHECKIN_MESSAGE
 from tracker.engagement import DEFAULT_PERIOD_WEEKS, PERIOD_WEEK_CHOICES, Period
@@ -111,11 +112,12 @@ class CheckInForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+    @cached_property
+    def helper(self):
+        # Built when the form is rendered, not on a save that redirects without rendering it.
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = Layout(
             Fieldset("Sleep", "sleep_hours", "sleep_quality"),
             Fieldset("Stress", "stress"),
             Fieldset("Omega-3", "omega3_servings", "omega3_supplement"),
@@ -124,6 +126,7 @@ class CheckInForm(forms.Form):
             HTML('<p class="form-text">Every question is optional; answer the ones you want to track.</p>'),
             Submit("save", "Save check-in", css_class="btn-primary w-100"),
         )
+        return helper
 
     def clean_sleep_hours(self):
         # Checked here rather than with step_size: Django's StepValueValidator

@@ -21,7 +21,8 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, DateField, Exists, F, Func, OuterRef, Q, Value, When
 from django.db.models.functions import TruncWeek
 
-from tracker.models import RETENTION_WEEKS, CheckIn, Enrolment, PatientWeek, User
+from tracker.models import RETENTION_WEEKS, CheckIn, Enrolment, PatientWeek, User, monday_of
+from tracker.sqlbatch import Statement
 
 FACTOR_LOGGED = {
     "sleep_logged": Q(sleep_hours__isnull=False) | Q(sleep_quality__isnull=False),
@@ -60,30 +61,50 @@ def _week_aggregates() -> dict:
 
 def lock_patient(*, patient_id: int) -> None:
     """Serialise rollup writes for one patient until the transaction ends."""
-    list(User.objects.select_for_update().filter(pk=patient_id).values_list("pk", flat=True))
+    statement = lock_patient_statement(patient_id=patient_id)
+    if statement:
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
+
+
+def lock_patient_statement(*, patient_id: int) -> Statement | None:
+    """The statement that locks the patient's row, or None on SQLite, which has no row locks and
+    needs none: it lets one transaction write at a time. Plain SQL, as it runs on every save."""
+    if not connection.features.has_select_for_update:
+        return None
+    return f"SELECT 1 FROM {User._meta.db_table} WHERE id = %s FOR UPDATE", [patient_id]  # noqa: S608 - our table
 
 
 def rollup_refresh_week(*, patient_id: int, day: dt.date) -> None:
-    """Recompute the rollup for the ISO week holding `day`.
+    """Recompute the rollup for the ISO week holding `day`, whatever is left in it.
 
-    Call inside the transaction that changed the patient's check-ins for
-    `day`, after lock_patient. checkin_save does; so must any future path that
-    deletes or changes check-ins.
-
-    This runs on every check-in save, so it is two plain SQL statements (an
-    upsert computed from the week's check-ins, and the retention flags) rather
-    than ORM expressions that cost more to build than to run.
+    Call inside the transaction that changed the patient's check-ins for `day`, after
+    lock_patient. A path that deletes check-ins must call this; a save can use the batched
+    rollup_statements_after_save instead.
     """
-    week_start = day - dt.timedelta(days=day.weekday())
+    week_start = monday_of(day)
     with connection.cursor() as cursor:
-        cursor.execute(
-            _UPSERT_WEEK, [patient_id, week_start, patient_id, week_start, week_start + dt.timedelta(days=7)]
-        )
+        cursor.execute(*_upsert_week_statement(patient_id=patient_id, week_start=week_start))
         active = cursor.rowcount > 0
-    if not active:
-        # The week has no check-in left: the rollup keeps no row for it.
-        PatientWeek.objects.filter(patient_id=patient_id, week_start=week_start).delete()
-    _refresh_flags_for_week(patient_id=patient_id, week_start=week_start, active=active)
+        if not active:
+            # The week has no check-in left: the rollup keeps no row for it.
+            PatientWeek.objects.filter(patient_id=patient_id, week_start=week_start).delete()
+        cursor.execute(*_flags_statement(patient_id=patient_id, week_start=week_start, active=active))
+
+
+def rollup_statements_after_save(*, patient_id: int, day: dt.date) -> list[Statement]:
+    """The statements that refresh the rollup after a check-in for `day` was saved.
+
+    They run after the save in the same transaction, after lock_patient. The week now holds at
+    least that check-in, so it is active: no statement depends on another's result, and all of
+    them can travel together (see tracker.sqlbatch). Two plain SQL statements, as they run on every
+    save: an upsert computed from the week's check-ins, and the retention flags.
+    """
+    week_start = monday_of(day)
+    return [
+        _upsert_week_statement(patient_id=patient_id, week_start=week_start),
+        _flags_statement(patient_id=patient_id, week_start=week_start, active=True),
+    ]
 
 
 # The week's counts straight from its check-ins; HAVING skips a week left empty.
@@ -102,7 +123,11 @@ _UPSERT_WEEK = f"""
 """  # noqa: S608 - only fixed column names are formatted in
 
 
-def _refresh_flags_for_week(*, patient_id: int, week_start: dt.date, active: bool) -> None:
+def _upsert_week_statement(*, patient_id: int, week_start: dt.date) -> Statement:
+    return _UPSERT_WEEK, [patient_id, week_start, patient_id, week_start, week_start + dt.timedelta(days=7)]
+
+
+def _flags_statement(*, patient_id: int, week_start: dt.date, active: bool) -> Statement:
     # The enrolments for which this week is week 1, 2, 4, 8 or 12: each such
     # flag becomes "active this week while still enrolled"; other flags stay.
     from_weeks = {n: week_start - dt.timedelta(weeks=n - 1) for n in RETENTION_WEEKS}
@@ -114,12 +139,11 @@ def _refresh_flags_for_week(*, patient_id: int, week_start: dt.date, active: boo
         )
         params += [from_week, active, week_start]
     placeholders = ", ".join(["%s"] * len(from_weeks))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE tracker_enrolment SET {', '.join(sets)} "  # noqa: S608 - fixed column names only
-            f"WHERE patient_id = %s AND from_week IN ({placeholders})",
-            [*params, patient_id, *from_weeks.values()],
-        )
+    sql = (
+        f"UPDATE tracker_enrolment SET {', '.join(sets)} "  # noqa: S608 - fixed column names only
+        f"WHERE patient_id = %s AND from_week IN ({placeholders})"
+    )
+    return sql, [*params, patient_id, *from_weeks.values()]
 
 
 def enrolment_refresh_flags(*, enrolment: Enrolment) -> None:

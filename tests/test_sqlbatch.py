@@ -1,0 +1,67 @@
+"""A check-in save's statements run as one atomic unit, after the patient's lock.
+
+On PostgreSQL they travel in one round trip (tracker.sqlbatch); on SQLite they run one by one in
+a transaction. These tests run on both, and commit for real (transaction=True), as the batch
+behaves differently inside the test's usual enclosing transaction.
+"""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import DatabaseError, connection, connections, transaction
+
+from tests.factories import UserFactory
+from tracker.checkins import checkin_save
+from tracker.models import CheckIn, PatientWeek
+from tracker.rollup import lock_patient
+from tracker.sqlbatch import execute_atomically
+
+TODAY = dt.date(2026, 11, 27)  # a Friday
+MONDAY = dt.date(2026, 11, 23)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_failing_statement_undoes_the_ones_before_it():
+    patient = UserFactory()
+    insert = (
+        f"INSERT INTO {CheckIn._meta.db_table} (patient_id, day, stress, note, created_at, updated_at) "  # noqa: S608
+        "VALUES (%s, %s, %s, '', %s, %s)",
+        [patient.pk, TODAY, 3, "2026-11-27 12:00:00", "2026-11-27 12:00:00"],
+    )
+    with pytest.raises(DatabaseError):
+        execute_atomically([insert, ("SELECT * FROM no_such_table", [])])
+    assert not CheckIn.objects.filter(patient=patient).exists()
+    execute_atomically([insert])
+    assert CheckIn.objects.filter(patient=patient).count() == 1
+
+
+def test_a_save_waits_for_another_write_for_the_patient_and_counts_it(frozen_now):
+    """Two check-ins for one week written at once: the save's rollup must see both.
+
+    This thread holds the patient's lock (on SQLite, the database's write lock) while it adds
+    Monday; the save for Friday must wait, then count two days. Without the lock it would finish
+    at once and count only its own day."""
+    patient = UserFactory()
+    errors = []
+
+    def save_friday():
+        try:
+            checkin_save(patient=patient, day=TODAY, values={"stress": 4})
+        except Exception as error:  # surfaced by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    saver = threading.Thread(target=save_friday)
+    with transaction.atomic():
+        lock_patient(patient_id=patient.pk)
+        CheckIn.objects.create(patient=patient, day=MONDAY, sleep_hours=7)
+        saver.start()
+        saver.join(timeout=1)
+        assert saver.is_alive(), f"the save did not wait for the patient's lock ({connection.vendor})"
+    saver.join(timeout=30)
+    assert errors == []
+    week = PatientWeek.objects.get(patient=patient, week_start=MONDAY)
+    assert (week.checkin_days, week.sleep_logged, week.stress_logged) == (2, 1, 1)

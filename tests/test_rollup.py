@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 
 from tests.factories import CheckInFactory, ClinicFactory
 from tracker.checkins import checkin_save, patient_today
@@ -101,3 +102,29 @@ def test_the_rebuild_rollups_command_reports_what_it_wrote(alice, capsys):
     call_command("rebuild_rollups")
     assert "1 patient-weeks" in capsys.readouterr().out
     assert _week(alice).checkin_days == 1
+
+
+def test_an_edit_that_changes_no_count_leaves_the_rows_unwritten(alice):
+    """Saving the same factors again (new values) must not write new versions of the rollup rows:
+    on PostgreSQL, a row's xmin is the transaction that last wrote it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row versions (xmin) are PostgreSQL's")
+    clinic_join(patient=alice, clinic=ClinicFactory())
+
+    def versions():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT xmin::text FROM tracker_patientweek WHERE patient_id = %s", [alice.pk])
+            week = cursor.fetchone()[0]
+            cursor.execute("SELECT xmin::text FROM tracker_enrolment WHERE patient_id = %s", [alice.pk])
+            return week, cursor.fetchone()[0]
+
+    with transaction.atomic():
+        checkin_save(patient=alice, day=TODAY, values={"stress": 3})
+    before = versions()
+    with transaction.atomic():
+        checkin_save(patient=alice, day=TODAY, values={"stress": 7})
+    assert versions() == before
+    with transaction.atomic():
+        checkin_save(patient=alice, day=TODAY, values={"stress": 7, "sleep_hours": 8})
+    assert versions()[0] != before[0]
+    assert _week(alice).sleep_logged == 1

@@ -75,23 +75,6 @@ def lock_patient_statement(*, patient_id: int) -> Statement | None:
     return f"SELECT 1 FROM {User._meta.db_table} WHERE id = %s FOR UPDATE", [patient_id]  # noqa: S608 - our table
 
 
-def rollup_refresh_week(*, patient_id: int, day: dt.date) -> None:
-    """Recompute the rollup for the ISO week holding `day`, whatever is left in it.
-
-    Call inside the transaction that changed the patient's check-ins for `day`, after
-    lock_patient. A path that deletes check-ins must call this; a save can use the batched
-    rollup_statements_after_save instead.
-    """
-    week_start = monday_of(day)
-    with connection.cursor() as cursor:
-        cursor.execute(*_upsert_week_statement(patient_id=patient_id, week_start=week_start))
-        active = cursor.rowcount > 0
-        if not active:
-            # The week has no check-in left: the rollup keeps no row for it.
-            PatientWeek.objects.filter(patient_id=patient_id, week_start=week_start).delete()
-        cursor.execute(*_flags_statement(patient_id=patient_id, week_start=week_start, active=active))
-
-
 def rollup_statements_after_save(*, patient_id: int, day: dt.date) -> list[Statement]:
     """The statements that refresh the rollup after a check-in for `day` was saved.
 
@@ -107,7 +90,8 @@ def rollup_statements_after_save(*, patient_id: int, day: dt.date) -> list[State
     ]
 
 
-# The week's counts straight from its check-ins; HAVING skips a week left empty.
+# The week's counts straight from its check-ins. An edit that changes no count (most do not)
+# leaves the row alone rather than writing an identical new version of it.
 _UPSERT_WEEK = f"""
     INSERT INTO tracker_patientweek (patient_id, week_start, {", ".join(ROLLUP_FIELDS)})
     SELECT %s, %s, COUNT(*),
@@ -120,6 +104,7 @@ _UPSERT_WEEK = f"""
     HAVING COUNT(*) > 0
     ON CONFLICT (patient_id, week_start) DO UPDATE SET
         {", ".join(f"{name} = excluded.{name}" for name in ROLLUP_FIELDS)}
+    WHERE {" OR ".join(f"tracker_patientweek.{name} <> excluded.{name}" for name in ROLLUP_FIELDS)}
 """  # noqa: S608 - only fixed column names are formatted in
 
 
@@ -128,22 +113,22 @@ def _upsert_week_statement(*, patient_id: int, week_start: dt.date) -> Statement
 
 
 def _flags_statement(*, patient_id: int, week_start: dt.date, active: bool) -> Statement:
-    # The enrolments for which this week is week 1, 2, 4, 8 or 12: each such
-    # flag becomes "active this week while still enrolled"; other flags stay.
+    # The enrolments for which this week is week 1, 2, 4, 8 or 12: each such flag becomes "active
+    # this week while still enrolled"; other flags stay. Only rows whose flag changes are written
+    # (no column here is ever NULL, so <> is exact; SQLite before 3.39 lacks IS DISTINCT FROM).
     from_weeks = {n: week_start - dt.timedelta(weeks=n - 1) for n in RETENTION_WEEKS}
-    sets, params = [], []
+    sets, changes, set_params, change_params = [], [], [], []
     for n, from_week in from_weeks.items():
-        sets.append(
-            f"active_week_{n} = CASE WHEN from_week = %s "
-            f"THEN (%s AND (until_week IS NULL OR until_week > %s)) ELSE active_week_{n} END"
-        )
-        params += [from_week, active, week_start]
-    placeholders = ", ".join(["%s"] * len(from_weeks))
+        flag = "(%s AND (until_week IS NULL OR until_week > %s))"
+        sets.append(f"active_week_{n} = CASE WHEN from_week = %s THEN {flag} ELSE active_week_{n} END")
+        set_params += [from_week, active, week_start]
+        changes.append(f"(from_week = %s AND active_week_{n} <> {flag})")
+        change_params += [from_week, active, week_start]
     sql = (
         f"UPDATE tracker_enrolment SET {', '.join(sets)} "  # noqa: S608 - fixed column names only
-        f"WHERE patient_id = %s AND from_week IN ({placeholders})"
+        f"WHERE patient_id = %s AND ({' OR '.join(changes)})"
     )
-    return sql, [*params, patient_id, *from_weeks.values()]
+    return sql, [*set_params, patient_id, *change_params]
 
 
 def enrolment_refresh_flags(*, enrolment: Enrolment) -> None:

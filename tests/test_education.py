@@ -316,7 +316,12 @@ def test_it_reads_the_rotation_notes_once_and_sees_a_new_note_at_once(alice, dja
     Note.objects.filter(factor="omega3").delete()
     assert note_after_checkin(checkin=checkin) is None
     Note.objects.create(
-        slug="fish-and-omega3", title="Fish", factor="omega3", summary="s", body="b", last_reviewed=TODAY,
+        slug="fish-and-omega3",
+        title="Fish",
+        factor="omega3",
+        summary="s",
+        body="b",
+        last_reviewed=TODAY,
         reviewed_by="LE",
     )
     assert note_after_checkin(checkin=checkin).slug == "fish-and-omega3"

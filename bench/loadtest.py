@@ -87,13 +87,13 @@ def wait_for(url, seconds=30):
     return False
 
 
-def locust(profile, users, seconds, env, tag):
+def locust(profile, users, seconds, env, tag, spawn_rate=None):
     prefix = OUT / tag
     # Locust exits 1 when any request failed: the figures below report that, so don't stop here.
     subprocess.run(
         [
             str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), *profile.split(), "--headless",
-            "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", HOST,
+            "-u", str(users), "-r", str(spawn_rate or users), "-t", f"{seconds}s", "--host", HOST,
             "--csv", str(prefix), "--csv-full-history", "--only-summary", "--loglevel", "WARNING",
         ],
         env=env,
@@ -119,6 +119,18 @@ def steady_rps(tag, name):
 def worker_pids(master_pid):
     out = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True).stdout
     return [int(pid) for pid in out.split()]
+
+
+def started_workers(master_pid, seconds=10):
+    """How many workers gunicorn runs, once it has forked them all (the count stops growing)."""
+    count, deadline = 0, time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = len(worker_pids(master_pid))
+        if now == count:
+            break
+        count = now
+    return count
 
 
 def inject_faults(master_pid, seconds, log):
@@ -148,6 +160,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--spawn-rate", type=float, default=2, help="users starting per second in the mixed run")
     parser.add_argument("--no-faults", action="store_true")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -168,8 +181,8 @@ def main():
     try:
         if not wait_for(f"{HOST}/livez"):
             sys.exit("gunicorn did not start; see var/loadtest/gunicorn.log")
-        workers = len(worker_pids(gunicorn.pid))
-        print(f"gunicorn: {workers} workers x {os.environ.get('GUNICORN_THREADS', '4')} threads on {HOST}")
+        workers = started_workers(gunicorn.pid)
+        print(f"gunicorn: {workers} workers x {os.environ.get('GUNICORN_THREADS', '2')} threads on {HOST}")
         livez = locust("LivezUser", args.users, args.seconds, env, "livez")["livez (minimal view)"]
         save = locust("SaveUser", args.users, args.seconds, env, "save")["save check-in"]
         livez_rps, save_rps = steady_rps("livez", "livez (minimal view)"), steady_rps("save", "save check-in")
@@ -180,7 +193,9 @@ def main():
         if not args.no_faults:
             injector = threading.Thread(target=inject_faults, args=(gunicorn.pid, args.seconds, faults))
             injector.start()
-        mixed = locust("PatientUser ClinicianUser", args.users, args.seconds, env, "mixed")
+        # Patients arrive over the first seconds rather than all in one: 20 password hashes at
+        # once would hold both cores for seconds, which no clinic's morning looks like.
+        mixed = locust("PatientUser ClinicianUser", args.users, args.seconds, env, "mixed", args.spawn_rate)
         if injector:
             injector.join()
         healthy = wait_for(f"{HOST}/healthz", seconds=10)

@@ -1,7 +1,7 @@
 """Load profiles for bench/loadtest.py (locust, headless).
 
 LivezUser: the framework's limit, a view that touches no database.
-SaveUser: back-to-back check-in saves, to compare with LivezUser.
+SaveUser: back-to-back check-in saves by logged-in patients, to compare with LivezUser.
 PatientUser and ClinicianUser: the realistic mix (log in, open pages, save).
 """
 
@@ -15,6 +15,7 @@ PATIENTS = int(os.environ.get("LOAD_PATIENTS", "10000"))
 PASSWORD = os.environ.get("LOAD_PASSWORD", "load-test-password-2026")
 CLINIC_ID = os.environ.get("LOAD_CLINIC_ID", "1")
 DASHBOARD_PATH = os.environ.get("LOAD_DASHBOARD_PATH", "/dashboard/")
+SESSIONS = [key for key in os.environ.get("LOAD_SESSIONS", "").split(",") if key]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -57,10 +58,15 @@ class LivezUser(HttpUser):
 
 
 class SaveUser(HttpUser):
+    """A returning patient: already logged in (a session made by bench/seed_load.py), saving."""
+
     wait_time = between(0, 0)
 
     def on_start(self):
-        _log_in(self, f"load{random.randrange(PATIENTS):05d}@load.example")
+        if SESSIONS:
+            self.client.cookies.set("sessionid", random.choice(SESSIONS))
+        else:
+            _log_in(self, f"load{random.randrange(PATIENTS):05d}@load.example")
         self.token = _csrf(self, "/today/")
 
     @task

@@ -88,14 +88,32 @@ def main():
                     [DAYS],
                 )
     call_command("migrate", verbosity=0)
-    _rebuild_rollups()
+    if not already_seeded:
+        _rebuild_rollups()
+    # Production runs autovacuum; this machine's PostgreSQL may not (CI's has it off). Without a
+    # vacuum, each run would start on the dead row versions of every run before it.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
     print(
         f"seeded: {patients.count()} patients, clinic id {clinic.pk}, "
         f"{_count('tracker_checkin')} check-ins in {time.perf_counter() - started:.1f}s"
     )
     print(f"CLINIC_ID={clinic.pk}")
+    print(f"SESSIONS={','.join(_sessions(patients, int(os.environ.get('LOAD_SESSIONS', '20'))))}")
+
+
+def _sessions(patients, count):
+    """Logged-in sessions for `count` random patients, made by Django's own login() (so with the
+    session clock and the password hash check), minus the password hash: the throughput runs
+    measure returning patients, not the deliberately slow login."""
+    from django.test import Client
+
+    keys = []
+    for patient in patients.order_by("?")[:count]:
+        client = Client()
+        client.force_login(patient, backend="tracker.backends.UserBackend")
+        keys.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    return keys
 
 
 def _add_clinician(clinic, clinician):

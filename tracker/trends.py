@@ -9,12 +9,12 @@ plus one aggregate for the chart window.
 """
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from tracker.checkins import patient_today
 from tracker.models import CheckIn, User
@@ -36,8 +36,6 @@ LOGGED = {
     "fruit_veg": Q(fruit_veg_servings__isnull=False),
 }
 FACTOR_LABELS = {"sleep": "Sleep", "stress": "Stress", "omega3": "Omega-3", "fruit_veg": "Fruit & veg"}
-# A day with omega-3-rich foods or the supplement.
-OMEGA3_DAY = Q(omega3_servings__gt=0) | Q(omega3_supplement=True)
 
 CHART_FIELDS = ("sleep_hours", "sleep_quality", "stress", "omega3_servings", "omega3_supplement", "fruit_veg_servings")
 
@@ -91,37 +89,41 @@ class Figures:
 
 
 def period_figures(*, patient: User, first_day: dt.date, last_day: dt.date) -> Figures:
-    """Counts and averages over the patient's check-ins in a period, in one aggregate query.
-
-    Averages come from sums and counts, so they are exact on every database.
-    """
-    totals = CheckIn.objects.filter(patient=patient, day__gte=first_day, day__lte=last_day).aggregate(
-        days=Count("id"),
-        sleep_hours_n=Count("sleep_hours"),
-        sleep_hours_sum=Sum("sleep_hours"),
-        sleep_quality_n=Count("sleep_quality"),
-        sleep_quality_sum=Sum("sleep_quality"),
-        stress_n=Count("stress"),
-        stress_sum=Sum("stress"),
-        omega3_logged=Count("id", filter=LOGGED["omega3"]),
-        omega3_days=Count("id", filter=OMEGA3_DAY),
-        fruit_veg_n=Count("fruit_veg_servings"),
-        fruit_veg_sum=Sum("fruit_veg_servings"),
+    """Counts and averages over the patient's check-ins in a period (one query)."""
+    return figures_from_rows(
+        chart_rows(patient=patient, first_day=first_day, last_day=last_day), first_day=first_day, last_day=last_day
     )
+
+
+def figures_from_rows(rows: Iterable["DayValues"], *, first_day: dt.date, last_day: dt.date) -> Figures:
+    """Counts and averages over the days of `rows` from `first_day` to `last_day`, no query.
+
+    The dashboard has the chart window's rows already, and its week lies inside that window.
+    Averages come from exact sums (Decimal for hours) and counts, as an SQL aggregate would.
+    """
+    days = [row for row in rows if first_day <= row.day <= last_day and row.checked_in]
+
+    def logged(name):
+        return [value for row in days if (value := getattr(row, name)) is not None]
+
+    sleep_hours, sleep_quality = logged("sleep_hours"), logged("sleep_quality")
+    stress, fruit_veg = logged("stress"), logged("fruit_veg_servings")
     return Figures(
         first_day=first_day,
         last_day=last_day,
-        days_checked_in=totals["days"],
-        sleep_hours_days=totals["sleep_hours_n"],
-        sleep_hours_avg=mean(totals["sleep_hours_sum"], totals["sleep_hours_n"]),
-        sleep_quality_days=totals["sleep_quality_n"],
-        sleep_quality_avg=mean(totals["sleep_quality_sum"], totals["sleep_quality_n"]),
-        stress_days=totals["stress_n"],
-        stress_avg=mean(totals["stress_sum"], totals["stress_n"]),
-        omega3_logged_days=totals["omega3_logged"],
-        omega3_days=totals["omega3_days"],
-        fruit_veg_days=totals["fruit_veg_n"],
-        fruit_veg_avg=mean(totals["fruit_veg_sum"], totals["fruit_veg_n"]),
+        days_checked_in=len(days),
+        sleep_hours_days=len(sleep_hours),
+        sleep_hours_avg=mean(sum(sleep_hours), len(sleep_hours)),
+        sleep_quality_days=len(sleep_quality),
+        sleep_quality_avg=mean(sum(sleep_quality), len(sleep_quality)),
+        stress_days=len(stress),
+        stress_avg=mean(sum(stress), len(stress)),
+        omega3_logged_days=sum(
+            1 for row in days if row.omega3_servings is not None or row.omega3_supplement is not None
+        ),
+        omega3_days=sum(1 for row in days if (row.omega3_servings or 0) > 0 or row.omega3_supplement is True),
+        fruit_veg_days=len(fruit_veg),
+        fruit_veg_avg=mean(sum(fruit_veg), len(fruit_veg)),
     )
 
 
@@ -248,6 +250,11 @@ class DayValues:
     omega3_supplement: bool | None = None
     fruit_veg_servings: int | None = None
 
+    @property
+    def checked_in(self) -> bool:
+        # A stored check-in logs at least one factor (a database constraint); a gap logs none.
+        return any(getattr(self, name) is not None for name in CHART_FIELDS)
+
     @cached_property
     def label(self) -> str:
         # Formatted once per day rather than once per table cell: it is most of the page's rendering time.
@@ -300,17 +307,19 @@ def patient_dashboard(*, patient: User, window_days: int, now: dt.datetime | Non
     window_first = today - dt.timedelta(days=window_days - 1)
     calendar = calendar_weeks(history.checked_in, today=today)
     past = [cell for week in calendar for cell in week if not cell.future]
+    rows = chart_rows(patient=patient, first_day=window_first, last_day=today)
     return Dashboard(
         today=today,
         checked_in_today=today in history.checked_in,
         has_checkins=bool(history.checked_in),
-        week=period_figures(patient=patient, first_day=monday, last_day=today),
+        # The week (Monday to today) lies inside every chart window (7 days or more).
+        week=figures_from_rows(rows, first_day=monday, last_day=today),
         week_last_day=sunday,
         streaks=streaks_from_days(history.checked_in, today=today),
         scores=scores_from(history, today=today),
         window_days=window_days,
-        window=period_figures(patient=patient, first_day=window_first, last_day=today),
-        rows=chart_rows(patient=patient, first_day=window_first, last_day=today),
+        window=figures_from_rows(rows, first_day=window_first, last_day=today),
+        rows=rows,
         calendar=calendar,
         calendar_checked_in=sum(cell.checked_in for cell in past),
         calendar_days=len(past),

@@ -1,4 +1,5 @@
-"""A check-in save's statements run as one atomic unit, after the patient's lock.
+"""A check-in save's statements run as one atomic unit, after the patient's lock; other writes
+for the patient (deleting the account) wait for that lock.
 
 On PostgreSQL they travel in one round trip (tracker.sqlbatch); on SQLite they run one by one in
 a transaction. These tests run on both, and commit for real (transaction=True), as the batch
@@ -11,9 +12,10 @@ import threading
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
 
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from tracker.checkins import checkin_save
-from tracker.models import CheckIn, PatientWeek
+from tracker.models import CheckIn, PatientWeek, User
+from tracker.privacy import account_delete
 from tracker.rollup import lock_patient
 from tracker.sqlbatch import execute_atomically
 
@@ -65,3 +67,30 @@ def test_a_save_waits_for_another_write_for_the_patient_and_counts_it(frozen_now
     assert errors == []
     week = PatientWeek.objects.get(patient=patient, week_start=MONDAY)
     assert (week.checkin_days, week.sleep_logged, week.stress_logged) == (2, 1, 1)
+
+
+def test_deleting_an_account_waits_for_a_save_in_flight_and_deletes_its_checkin():
+    """A save in flight holds the patient's lock; the deletion must wait for it, then delete the
+    new check-in with the rest. Without the wait, it would collect the rows too early and fail on
+    the check-in left pointing at the deleted account."""
+    patient = UserFactory()
+    errors = []
+
+    def delete_account():
+        try:
+            account_delete(user=User.objects.get(pk=patient.pk), password=PASSWORD)
+        except Exception as error:  # surfaced by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    deleter = threading.Thread(target=delete_account)
+    with transaction.atomic():
+        checkin_save(patient=patient, day=TODAY, values={"stress": 4})
+        deleter.start()
+        deleter.join(timeout=1)
+        assert deleter.is_alive(), f"the deletion did not wait for the save ({connection.vendor})"
+    deleter.join(timeout=30)
+    assert errors == []
+    assert not User.objects.filter(pk=patient.pk).exists()
+    assert not CheckIn.objects.filter(patient_id=patient.pk).exists()

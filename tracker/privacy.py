@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from tracker.audit import audit_record
 from tracker.models import FACTOR_FIELDS, AuditEvent, CheckIn, Enrolment, NoteOpened, ReminderDelivery, User
+from tracker.rollup import lock_patient
 from tracker.spreadsheet import csv_text
 
 CHECKIN_COLUMNS = ["day", *FACTOR_FIELDS, "note", "created_at", "updated_at"]
@@ -182,6 +183,9 @@ def account_delete(*, user: User, password: str) -> None:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     with transaction.atomic():
+        # Wait for any save of theirs in flight: the deletion below collects their rows first, so a
+        # check-in committed in between would be left pointing at a deleted account.
+        lock_patient(patient_id=user.pk)
         # The one trace kept: that account number N was deleted, and when. No email, no health data.
         audit_record(actor=None, action=AuditEvent.Action.ACCOUNT_DELETED, account=user.pk)
         Session.objects.filter(session_key__in=list(_sessions_of(user))).delete()

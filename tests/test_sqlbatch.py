@@ -39,6 +39,30 @@ def test_a_failing_statement_undoes_the_ones_before_it():
     assert CheckIn.objects.filter(patient=patient).count() == 1
 
 
+def _write_waits_for(hold, write, what):
+    """Run `write` in another thread while this one holds a transaction in which it ran `hold`:
+    the write must still be waiting a second later, then finish without error once this one
+    commits."""
+    errors = []
+
+    def target():
+        try:
+            write()
+        except Exception as error:  # surfaced by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=target)
+    with transaction.atomic():
+        hold()
+        thread.start()
+        thread.join(timeout=1)
+        assert thread.is_alive(), f"{what} did not wait ({connection.vendor})"
+    thread.join(timeout=30)
+    assert errors == []
+
+
 def test_a_save_waits_for_another_write_for_the_patient_and_counts_it(frozen_now):
     """Two check-ins for one week written at once: the save's rollup must see both.
 
@@ -46,25 +70,16 @@ def test_a_save_waits_for_another_write_for_the_patient_and_counts_it(frozen_now
     Monday; the save for Friday must wait, then count two days. Without the lock it would finish
     at once and count only its own day."""
     patient = UserFactory()
-    errors = []
 
-    def save_friday():
-        try:
-            checkin_save(patient=patient, day=TODAY, values={"stress": 4})
-        except Exception as error:  # surfaced by the assertion below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    saver = threading.Thread(target=save_friday)
-    with transaction.atomic():
+    def add_monday():
         lock_patient(patient_id=patient.pk)
         CheckIn.objects.create(patient=patient, day=MONDAY, sleep_hours=7)
-        saver.start()
-        saver.join(timeout=1)
-        assert saver.is_alive(), f"the save did not wait for the patient's lock ({connection.vendor})"
-    saver.join(timeout=30)
-    assert errors == []
+
+    _write_waits_for(
+        add_monday,
+        lambda: checkin_save(patient=patient, day=TODAY, values={"stress": 4}),
+        "the save for Friday",
+    )
     week = PatientWeek.objects.get(patient=patient, week_start=MONDAY)
     assert (week.checkin_days, week.sleep_logged, week.stress_logged) == (2, 1, 1)
 
@@ -74,23 +89,10 @@ def test_deleting_an_account_waits_for_a_save_in_flight_and_deletes_its_checkin(
     new check-in with the rest. Without the wait, it would collect the rows too early and fail on
     the check-in left pointing at the deleted account."""
     patient = UserFactory()
-    errors = []
-
-    def delete_account():
-        try:
-            account_delete(user=User.objects.get(pk=patient.pk), password=PASSWORD)
-        except Exception as error:  # surfaced by the assertion below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    deleter = threading.Thread(target=delete_account)
-    with transaction.atomic():
-        checkin_save(patient=patient, day=TODAY, values={"stress": 4})
-        deleter.start()
-        deleter.join(timeout=1)
-        assert deleter.is_alive(), f"the deletion did not wait for the save ({connection.vendor})"
-    deleter.join(timeout=30)
-    assert errors == []
+    _write_waits_for(
+        lambda: checkin_save(patient=patient, day=TODAY, values={"stress": 4}),
+        lambda: account_delete(user=User.objects.get(pk=patient.pk), password=PASSWORD),
+        "the account deletion",
+    )
     assert not User.objects.filter(pk=patient.pk).exists()
     assert not CheckIn.objects.filter(patient_id=patient.pk).exists()

@@ -20,7 +20,6 @@ from tracker.trends import (
     mean,
     patient_dashboard,
     patient_history,
-    period_figures,
     week_of,
     window_from,
 )
@@ -88,7 +87,7 @@ def test_it_sums_up_the_week(alice, bob):
 
 def test_it_reports_nothing_for_a_factor_not_logged(alice):
     CheckInFactory(patient=alice, day=TODAY, **only(stress=3))
-    week = period_figures(patient=alice, first_day=TODAY, last_day=TODAY)
+    week = patient_dashboard(patient=alice, window_days=7, now=NOW).week
     assert (week.sleep_hours_days, week.sleep_hours_avg) == (0, None)
     assert (week.fruit_veg_days, week.fruit_veg_avg) == (0, None)
     assert week.omega3_logged_days == week.omega3_days == 0

@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tracker.models import FACTOR_FIELDS, CheckIn, User
-from tracker.rollup import lock_patient_statement, rollup_statements_after_save
+from tracker.rollup import lock_patient_statements, rollup_statements_after_save
 from tracker.sqlbatch import execute_atomically
 
 EMPTY_CHECKIN_MESSAGE = "Please log at least one factor (sleep, stress, omega-3 or fruit and vegetables) before saving."
@@ -71,10 +71,13 @@ def checkin_save(*, patient: User, day: dt.date, values: dict) -> CheckIn:
     # (patient, day) constraint decides between a new day and an edit, even under a race), then
     # refresh the clinician dashboard's rollup: all of it or none of it, in one round trip where
     # the database allows.
-    lock = lock_patient_statement(patient_id=patient.pk)
-    upsert = (_UPSERT_CHECKIN, [_db_value(checkin, name) for name in _UPSERT_COLUMNS])
-    rollup = rollup_statements_after_save(patient_id=patient.pk, day=day)
-    execute_atomically([*([lock] if lock else []), upsert, *rollup])
+    execute_atomically(
+        [
+            *lock_patient_statements(patient_id=patient.pk),
+            (_UPSERT_CHECKIN, [_db_value(checkin, name) for name in _UPSERT_COLUMNS]),
+            *rollup_statements_after_save(patient_id=patient.pk, day=day),
+        ]
+    )
     return checkin
 
 

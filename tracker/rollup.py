@@ -61,18 +61,17 @@ def _week_aggregates() -> dict:
 
 def lock_patient(*, patient_id: int) -> None:
     """Serialise rollup writes for one patient until the transaction ends."""
-    statement = lock_patient_statement(patient_id=patient_id)
-    if statement:
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        for statement in lock_patient_statements(patient_id=patient_id):
             cursor.execute(*statement)
 
 
-def lock_patient_statement(*, patient_id: int) -> Statement | None:
-    """The statement that locks the patient's row, or None on SQLite, which has no row locks and
+def lock_patient_statements(*, patient_id: int) -> list[Statement]:
+    """The statement that locks the patient's row; none on SQLite, which has no row locks and
     needs none: it lets one transaction write at a time. Plain SQL, as it runs on every save."""
     if not connection.features.has_select_for_update:
-        return None
-    return f"SELECT 1 FROM {User._meta.db_table} WHERE id = %s FOR UPDATE", [patient_id]  # noqa: S608 - our table
+        return []
+    return [(f"SELECT 1 FROM {User._meta.db_table} WHERE id = %s FOR UPDATE", [patient_id])]  # noqa: S608 - our table
 
 
 def rollup_statements_after_save(*, patient_id: int, day: dt.date) -> list[Statement]:

@@ -88,13 +88,6 @@ class Figures:
         return (self.last_day - self.first_day).days + 1
 
 
-def period_figures(*, patient: User, first_day: dt.date, last_day: dt.date) -> Figures:
-    """Counts and averages over the patient's check-ins in a period (one query)."""
-    return figures_from_rows(
-        chart_rows(patient=patient, first_day=first_day, last_day=last_day), first_day=first_day, last_day=last_day
-    )
-
-
 def figures_from_rows(rows: Iterable["DayValues"], *, first_day: dt.date, last_day: dt.date) -> Figures:
     """Counts and averages over the days of `rows` from `first_day` to `last_day`, no query.
 

@@ -1,0 +1,1 @@
+"""Accounts: sign-up, log-in, sessions, two-factor, profile and email verification."""

@@ -1,0 +1,2 @@
+"""Clinics: patients joining and leaving, clinician invitations, and the aggregate engagement
+clinicians see, with small cells withheld."""

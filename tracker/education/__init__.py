@@ -1,0 +1,1 @@
+"""Educational notes: APA references, safe Markdown bodies, the Learn pages and view counts."""

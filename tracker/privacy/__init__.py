@@ -1,0 +1,1 @@
+"""Data rights: a patient's export of everything they entered, and account deletion."""

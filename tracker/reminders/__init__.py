@@ -1,0 +1,1 @@
+"""Reminders: who is due, sending each one once, unsubscribing."""

@@ -41,10 +41,10 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from tracker.checkins import patient_today  # noqa: E402
-from tracker.engagement import clinic_engagement, default_period  # noqa: E402
+from tracker.checkins.rollup import rollup_rebuild  # noqa: E402
+from tracker.clinics.engagement import clinic_engagement, default_period  # noqa: E402
+from tracker.core.time import patient_today  # noqa: E402
 from tracker.models import Clinic, ClinicMembership, PatientWeek, User  # noqa: E402
-from tracker.rollup import rollup_rebuild  # noqa: E402
 
 PATIENTS = int(os.environ.get("BENCH_PATIENTS", "10000"))
 DAYS = 365

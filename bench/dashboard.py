@@ -82,11 +82,11 @@ def main() -> None:
         from django.test.utils import CaptureQueriesContext
         from django.urls import reverse
 
-        from tracker.charts import dashboard_charts
-        from tracker.checkins import patient_today
+        from tracker.checkins.charts import dashboard_charts
+        from tracker.checkins.trends import patient_dashboard
+        from tracker.core.time import patient_today
         from tracker.demo import demo_checkin_values
         from tracker.models import CheckIn, User
-        from tracker.trends import patient_dashboard
 
         call_command("migrate", verbosity=0)
 

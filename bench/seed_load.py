@@ -26,7 +26,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from tracker.models import CheckIn, Clinic, Enrolment, User, monday_of  # noqa: E402
+from tracker.core.time import monday_of  # noqa: E402
+from tracker.models import CheckIn, Clinic, Enrolment, User  # noqa: E402
 
 PATIENTS = int(os.environ.get("LOAD_PATIENTS", "10000"))
 PASSWORD = os.environ.get("LOAD_PASSWORD", "load-test-password-2026")
@@ -111,7 +112,7 @@ def _sessions(patients, count):
     keys = []
     for patient in patients.order_by("?")[:count]:
         client = Client()
-        client.force_login(patient, backend="tracker.backends.UserBackend")
+        client.force_login(patient, backend="tracker.accounts.backends.UserBackend")
         keys.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
     return keys
 

@@ -7,7 +7,7 @@ from django.db import connection
 
 from tests.factories import ClinicFactory, ClinicianFactory, UserFactory
 from tests.smtp import SmtpSink
-from tracker.education import rotation_notes_clear
+from tracker.education.notes import rotation_notes_clear
 from tracker.models import User
 
 # 27 November 2026, 15:00 UTC: Friday morning in Los Angeles, Saturday 04:00 in Auckland.

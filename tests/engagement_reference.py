@@ -3,7 +3,7 @@ and enrolment times, in Python. The property test compares the rollup with this.
 
 import datetime as dt
 
-from tracker.engagement import FACTORS, RetentionCounts, WeekCounts, retention_months
+from tracker.clinics.engagement import FACTORS, RetentionCounts, WeekCounts, retention_months
 from tracker.models import RETENTION_WEEKS, CheckIn, Enrolment
 
 

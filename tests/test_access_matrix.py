@@ -11,7 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import CheckInFactory, ClinicFactory, ClinicianFactory, UserFactory
-from tracker.clinics import clinic_join
+from tracker.clinics.services import clinic_join
 from tracker.models import ClinicMembership, User
 
 PERSONAS = ["anonymous", "alice", "bob", "charlie", "dora", "staff"]

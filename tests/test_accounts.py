@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from tests.conftest import NOW
 from tests.factories import PASSWORD, UserFactory
+from tracker.core.tokens import unsubscribe_token
 from tracker.models import User
-from tracker.tokens import unsubscribe_token
 
 SIGNUP = {
     "email": "New.Patient@Example.com",

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests.factories import CheckInFactory, ReminderPatientFactory, UserFactory
 from tracker.models import ReminderDelivery
-from tracker.reminders import dispatch
+from tracker.reminders.dispatch import dispatch
 
 
 @pytest.fixture

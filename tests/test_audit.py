@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 
 from tests.factories import ClinicFactory, UserFactory
-from tracker.audit import audit_record
+from tracker.audit.services import audit_record
 from tracker.models import AuditEvent, AuditLogIsAppendOnly
 
 

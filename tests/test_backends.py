@@ -7,7 +7,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.urls import reverse
 
 from tests.factories import PASSWORD, UserFactory
-from tracker.backends import UserBackend
+from tracker.accounts.backends import UserBackend
 
 
 def test_it_loads_the_same_user_as_djangos_backend_with_the_same_types(alice):
@@ -35,7 +35,7 @@ def test_it_returns_nobody_for_an_unknown_or_malformed_id(alice):
 def test_logging_in_uses_it_for_every_later_request(client, alice):
     response = client.post(reverse("login"), {"username": alice.email, "password": PASSWORD})
     assert response.status_code == 302
-    assert client.session[BACKEND_SESSION_KEY] == "tracker.backends.UserBackend"
+    assert client.session[BACKEND_SESSION_KEY] == "tracker.accounts.backends.UserBackend"
     response = client.get(reverse("dashboard"))
     assert response.status_code == 200
     assert response.wsgi_request.user == alice

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from tracker.charts import STRESS_AXIS, axis_up_to, bar_chart, calendar_chart, line_chart, omega3_chart
-from tracker.trends import DayValues, calendar_weeks
+from tracker.checkins.charts import STRESS_AXIS, axis_up_to, bar_chart, calendar_chart, line_chart, omega3_chart
+from tracker.checkins.trends import DayValues, calendar_weeks
 
 TODAY = dt.date(2026, 11, 27)
 DAYS = [TODAY - dt.timedelta(days=6 - i) for i in range(7)]

@@ -8,7 +8,8 @@ import time_machine
 
 from tests.conftest import NOW
 from tests.factories import CheckInFactory, UserFactory
-from tracker.checkins import CheckInRefused, checkin_save, day_refusal, editable_days, patient_today
+from tracker.checkins.services import CheckInRefused, checkin_save, day_refusal, editable_days
+from tracker.core.time import patient_today
 from tracker.models import CheckIn
 
 VALUES = {"sleep_hours": Decimal("7.5"), "stress": 4, "note": "walked"}

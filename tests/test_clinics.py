@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from tests.factories import ClinicFactory, EnrolmentFactory
-from tracker.clinics import (
+from tracker.clinics.services import (
     JoinRefused,
     clinic_for_code,
     clinic_issue_new_code,

@@ -86,8 +86,8 @@ def test_the_demo_clinician_is_the_admin_clinician_and_sees_a_populated_dashboar
 
 
 def test_the_demo_clinic_dashboard_shows_every_figure(db, frozen_now):
-    from tracker.engagement import clinic_engagement, default_period
-    from tracker.engagement_report import engagement_report
+    from tracker.clinics.disclosure import engagement_report
+    from tracker.clinics.engagement import clinic_engagement, default_period
 
     seed_demo(now=NOW)
     today = dt.date(2026, 11, 27)

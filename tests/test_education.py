@@ -6,17 +6,8 @@ import pytest
 
 from tests.conftest import NOW
 from tests.factories import CheckInFactory, UserFactory
-from tracker.education import (
-    apa_authors,
-    apa_text,
-    factors_logged,
-    format_apa,
-    note_after_checkin,
-    note_card,
-    note_view_record,
-    render_body,
-    short_label,
-)
+from tracker.education.notes import factors_logged, note_after_checkin, note_card, note_view_record
+from tracker.education.references import apa_authors, apa_text, format_apa, render_body, short_label
 from tracker.models import Citation, Note, NoteOpened, NoteViewDay
 
 TODAY = dt.date(2026, 11, 27)

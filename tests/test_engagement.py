@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 from tests.conftest import NOW
 from tests.engagement_reference import reference_engagement
 from tests.factories import ClinicFactory, UserFactory
-from tracker.checkins import checkin_save, patient_today
-from tracker.clinics import clinic_join, clinic_leave
-from tracker.engagement import Period, clinic_engagement, default_period, histogram_median
+from tracker.checkins.rollup import rollup_rebuild
+from tracker.checkins.services import checkin_save
+from tracker.clinics.engagement import Period, clinic_engagement, default_period, histogram_median
+from tracker.clinics.services import clinic_join, clinic_leave
+from tracker.core.time import patient_today
 from tracker.models import PatientWeek
-from tracker.rollup import rollup_rebuild
 
 ZONES = ["America/New_York", "Pacific/Auckland", "Europe/London", "America/Los_Angeles"]
 FACTOR_VALUES = [

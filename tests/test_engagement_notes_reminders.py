@@ -6,10 +6,11 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import ClinicFactory, UserFactory
-from tracker.checkins import checkin_save, patient_today
-from tracker.clinics import clinic_join
-from tracker.engagement import clinic_engagement, default_period
-from tracker.engagement_report import engagement_report
+from tracker.checkins.services import checkin_save
+from tracker.clinics.disclosure import engagement_report
+from tracker.clinics.engagement import clinic_engagement, default_period
+from tracker.clinics.services import clinic_join
+from tracker.core.time import patient_today
 from tracker.models import Note, NoteOpened, ReminderDelivery
 
 TODAY = dt.date(2026, 11, 27)

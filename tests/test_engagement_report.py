@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from tests.factories import ClinicFactory
-from tracker.engagement import ClinicEngagement, Period, RetentionCounts, WeekCounts
-from tracker.engagement_report import engagement_csv_rows, engagement_report
+from tracker.clinics.disclosure import engagement_csv_rows, engagement_report
+from tracker.clinics.engagement import ClinicEngagement, Period, RetentionCounts, WeekCounts
 from tracker.models import RETENTION_WEEKS
 
 WEEK = dt.date(2026, 11, 16)

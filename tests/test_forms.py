@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tracker.forms import CheckInForm
+from tracker.checkins.forms import CheckInForm
 
 EDGE_VALUES = [
     ("sleep_hours", "0"),

@@ -16,7 +16,7 @@ from fhir.resources.bundle import Bundle
 
 from tests.factories import PASSWORD, CheckInFactory, ClinicFactory, EnrolmentFactory
 from tracker.models import CheckIn, User
-from tracker.privacy import export_fhir_bundle
+from tracker.privacy.export import export_fhir_bundle
 
 DAY = dt.date(2026, 11, 27)
 

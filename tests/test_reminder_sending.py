@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from tests.factories import CheckInFactory, ReminderPatientFactory
 from tests.smtp import PORTS
+from tracker.core.tokens import unsubscribe_patient_id
 from tracker.models import ReminderDelivery
-from tracker.reminder_sending import backoff_seconds, send_batch
-from tracker.reminders import Teaser, dispatch, reminder_teaser
-from tracker.tokens import unsubscribe_patient_id
+from tracker.reminders.dispatch import dispatch
+from tracker.reminders.emails import Teaser, reminder_teaser
+from tracker.reminders.sending import backoff_seconds, send_batch
 
 Status = ReminderDelivery.Status
 TODAY = dt.date(2026, 11, 27)  # frozen_now's day in New York
@@ -94,7 +95,7 @@ def test_it_includes_the_teaser_and_its_citation_when_there_is_one(db, alice_due
         citation="Doe J. A study. Journal. 2020;1:1-2.",
         url="http://127.0.0.1:8000/learn/sleep/",
     )
-    monkeypatch.setattr("tracker.reminder_sending.reminder_teaser", lambda **week: teaser)
+    monkeypatch.setattr("tracker.reminders.sending.reminder_teaser", lambda **week: teaser)
     send_batch(delivery_ids=queue_all())
     text = smtp_sink.messages()[0].get_body(("plain",)).get_content()
     assert "From the reading list: Sleep and stress" in text
@@ -217,7 +218,7 @@ def test_dispatch_runs_a_fixed_number_of_queries(db, frozen_now, patients, djang
 
 
 def test_a_message_that_cannot_be_built_is_recorded_and_the_batch_goes_on(db, smtp_sink, frozen_now, monkeypatch):
-    from tracker import reminder_sending
+    from tracker.reminders import sending as reminder_sending
 
     broken = ReminderPatientFactory(email="broken@example.com")
     fine = ReminderPatientFactory(email="fine@example.com")

@@ -11,8 +11,9 @@ from django.db import connections
 
 from tests.factories import ReminderPatientFactory, UserFactory
 from tracker.models import Note, ReminderDelivery
-from tracker.reminder_sending import claim, send_batch
-from tracker.reminders import dispatch, reminder_teaser
+from tracker.reminders.dispatch import dispatch
+from tracker.reminders.emails import reminder_teaser
+from tracker.reminders.sending import claim, send_batch
 
 Status = ReminderDelivery.Status
 

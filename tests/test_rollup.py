@@ -7,10 +7,11 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from tests.factories import CheckInFactory, ClinicFactory
-from tracker.checkins import checkin_save, patient_today
-from tracker.clinics import clinic_join, clinic_leave
+from tracker.checkins.rollup import rollup_rebuild
+from tracker.checkins.services import checkin_save
+from tracker.clinics.services import clinic_join, clinic_leave
+from tracker.core.time import patient_today
 from tracker.models import Enrolment, PatientWeek
-from tracker.rollup import rollup_rebuild
 
 TODAY = dt.date(2026, 11, 27)  # a Friday; the week starts Monday 23 November
 MONDAY = dt.date(2026, 11, 23)

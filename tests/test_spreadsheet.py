@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from tracker.spreadsheet import csv_text, escape_cell
+from tracker.core.spreadsheet import csv_text, escape_cell
 
 
 @pytest.mark.parametrize(

@@ -13,11 +13,11 @@ import pytest
 from django.db import DatabaseError, connection, connections, transaction
 
 from tests.factories import PASSWORD, UserFactory
-from tracker.checkins import checkin_save
+from tracker.checkins.services import checkin_save
+from tracker.core.locks import lock_patient
+from tracker.core.sqlbatch import execute_atomically
 from tracker.models import CheckIn, PatientWeek, User
-from tracker.privacy import account_delete
-from tracker.rollup import lock_patient
-from tracker.sqlbatch import execute_atomically
+from tracker.privacy.deletion import account_delete
 
 TODAY = dt.date(2026, 11, 27)  # a Friday
 MONDAY = dt.date(2026, 11, 23)

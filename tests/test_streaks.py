@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.factories import CheckInFactory
-from tracker.streaks import Streaks, patient_streaks, streaks_for_patients, streaks_from_days
+from tracker.checkins.streaks import Streaks, patient_streaks, streaks_for_patients, streaks_from_days
 
 TODAY = dt.date(2026, 11, 27)
 

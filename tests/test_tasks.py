@@ -17,7 +17,7 @@ from tests.factories import PASSWORD, ReminderPatientFactory, UserFactory
 from tests.services import require_redis
 from tests.smtp import PORTS
 from tracker.models import CheckIn, ReminderDelivery, User
-from tracker.reminders import dispatch
+from tracker.reminders.dispatch import dispatch
 from tracker.tasks import dispatch_weekly_reminders, send_weekly_reminders
 from wellness.celery import app
 
@@ -170,7 +170,7 @@ def test_the_cron_command_sends_due_reminders_in_process_once(frozen_now, capsys
 def test_a_temporary_smtp_refusal_is_retried_through_the_broker(redis_url, smtp_sink, monkeypatch):
     patient = ReminderPatientFactory(email="busy@example.com")
     smtp_sink.refuse["busy@example.com"] = "451 4.3.0 Try again later"
-    monkeypatch.setattr("tracker.reminder_sending.backoff_seconds", lambda attempts: 1)
+    monkeypatch.setattr("tracker.reminders.sending.backoff_seconds", lambda attempts: 1)
     with real_worker(redis_url):
         dispatch_weekly_reminders.delay()
         wait_for(lambda: ReminderDelivery.objects.filter(last_error__contains="451").exists(), what="a refusal")

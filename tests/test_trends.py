@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import NOW
 from tests.factories import CheckInFactory, UserFactory
-from tracker.streaks import Streaks
-from tracker.trends import (
+from tracker.checkins.streaks import Streaks
+from tracker.checkins.trends import (
     SCORE_MULTIPLIER,
     DayValues,
     calendar_weeks,
@@ -20,9 +20,9 @@ from tracker.trends import (
     mean,
     patient_dashboard,
     patient_history,
-    week_of,
     window_from,
 )
+from tracker.core.time import week_of
 
 TODAY = dt.date(2026, 11, 27)  # a Friday; NOW is 10:00 in New York
 M = SCORE_MULTIPLIER

@@ -8,8 +8,9 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.factories import UserFactory
-from tracker.checkins import checkin_save, patient_today
-from tracker.clinics import clinic_join
+from tracker.checkins.services import checkin_save
+from tracker.clinics.services import clinic_join
+from tracker.core.time import patient_today
 from tracker.models import AuditEvent
 
 ROLES = ["anonymous", "patient", "own_clinician", "other_clinician", "staff"]

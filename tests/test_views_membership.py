@@ -8,8 +8,8 @@ from django.core import signing
 from django.urls import reverse
 
 from tests.factories import ClinicFactory, ClinicianFactory
-from tracker.clinics import clinic_join, format_code
-from tracker.invitations import clinician_invite_token
+from tracker.clinics.invitations import clinician_invite_token
+from tracker.clinics.services import clinic_join, format_code
 from tracker.models import Enrolment, User
 
 ROLES = ["anonymous", "patient", "own_clinician", "other_clinician", "staff"]

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import ReminderPatientFactory
-from tracker.tokens import EMAIL_VERIFICATION_SALT, email_verification_token, unsubscribe_token
+from tracker.core.tokens import EMAIL_VERIFICATION_SALT, email_verification_token, unsubscribe_token
 
 
 def url_for(token):

@@ -15,8 +15,8 @@ from django.contrib.auth.models import Permission
 from django.db import models
 from django.db.models import Q
 
-from tracker.audit import audit_record
-from tracker.clinics import clinic_issue_new_code
+from tracker.audit.services import audit_record
+from tracker.clinics.services import clinic_issue_new_code
 from tracker.models import (
     AuditEvent,
     CheckIn,

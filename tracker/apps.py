@@ -8,4 +8,6 @@ class TrackerConfig(AppConfig):
 
     def ready(self):
         # Signal receivers: the session clock, the security audit trail, the notes' rotation copy.
-        from tracker import education, security_audit, sessions  # noqa: F401
+        from tracker.accounts import sessions  # noqa: F401
+        from tracker.audit import signals  # noqa: F401
+        from tracker.education import notes  # noqa: F401

@@ -15,19 +15,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from tracker.checkins import patient_today
-from tracker.models import (
-    CheckIn,
-    Clinic,
-    ClinicMembership,
-    Enrolment,
-    Note,
-    NoteOpened,
-    ReminderDelivery,
-    User,
-    monday_of,
-)
-from tracker.rollup import rollup_rebuild
+from tracker.checkins.rollup import rollup_rebuild
+from tracker.core.time import monday_of, patient_today
+from tracker.models import CheckIn, Clinic, ClinicMembership, Enrolment, Note, NoteOpened, ReminderDelivery, User
 
 DEMO_PASSWORD = "wellness-demo-2026"
 DEMO_CLINIC_NAME = "Riverside Wellness Clinic (demo)"

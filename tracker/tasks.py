@@ -6,8 +6,8 @@ delivered again; that is safe because every send claims its row first.
 
 from celery import shared_task
 
-from tracker.reminder_sending import send_batch
-from tracker.reminders import dispatch
+from tracker.reminders.dispatch import dispatch
+from tracker.reminders.sending import send_batch
 
 # Retries of one batch through the broker; after these the hourly dispatch
 # picks up whatever is still pending.

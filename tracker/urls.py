@@ -1,9 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
-from tracker.converters import IsoDateConverter
-from tracker.forms import EmailAuthenticationForm
-from tracker.views import account, clinician, dashboard, data, learn, membership, patient, reminders, security
+from tracker.accounts import twofactor_views as security
+from tracker.accounts import views as account
+from tracker.accounts.forms import EmailAuthenticationForm
+from tracker.checkins import dashboard_views as dashboard
+from tracker.checkins import views as patient
+from tracker.clinics import membership_views as membership
+from tracker.clinics import views as clinician
+from tracker.core.converters import IsoDateConverter
+from tracker.education import views as learn
+from tracker.privacy import views as data
+from tracker.reminders import views as reminders
 
 register_converter(IsoDateConverter, "isodate")
 

@@ -68,13 +68,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "tracker.middleware.UserTimezoneMiddleware",
+    "tracker.accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "tracker.sessions.SessionTimeoutMiddleware",
-    "tracker.middleware.TwoFactorMiddleware",
+    "tracker.accounts.sessions.SessionTimeoutMiddleware",
+    "tracker.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "tracker.middleware.NoStoreMiddleware",
+    "tracker.privacy.middleware.NoStoreMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -168,7 +168,7 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     # Refuses logins while an account/address pair is locked out.
     "axes.backends.AxesStandaloneBackend",
-    "tracker.backends.UserBackend",
+    "tracker.accounts.backends.UserBackend",
 ]
 
 # Brute force: 5 failed logins for one email from one address lock that pair
@@ -178,9 +178,9 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the login form's field; the model's is "email"
-AXES_USERNAME_CALLABLE = "tracker.accounts.lockout_username"
+AXES_USERNAME_CALLABLE = "tracker.accounts.services.lockout_username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "tracker.views.account.locked_out"
+AXES_LOCKOUT_CALLABLE = "tracker.accounts.views.locked_out"
 AXES_VERBOSE = False
 
 # Sessions: an idle timeout by role and a lifetime that activity can't extend.

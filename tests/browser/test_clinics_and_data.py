@@ -8,8 +8,8 @@ import pytest
 
 from tests.browser.conftest import assert_no_sideways_scroll, audit_accessibility, log_in, screenshot
 from tests.factories import PASSWORD, CheckInFactory, ClinicFactory, ClinicianFactory, UserFactory
-from tracker.checkins import patient_today
-from tracker.clinics import clinic_join
+from tracker.clinics.services import clinic_join
+from tracker.core.time import patient_today
 from tracker.models import CheckIn, ClinicMembership, Enrolment, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,7 +37,7 @@ def test_a_clinician_opens_the_dashboard_and_downloads_the_csv(page):
     for i in range(8):
         patient = UserFactory(email=f"p{i}@example.com")
         clinic_join(patient=patient, clinic=clinic)
-        from tracker.checkins import checkin_save
+        from tracker.checkins.services import checkin_save
 
         checkin_save(patient=patient, day=patient_today(patient=patient), values={"stress": i})
     log_in(page, "dr@example.com", PASSWORD)

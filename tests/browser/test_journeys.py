@@ -7,7 +7,7 @@ import pytest
 
 from tests.browser.conftest import assert_no_sideways_scroll, audit_accessibility, log_in, screenshot
 from tests.factories import PASSWORD, CheckInFactory, UserFactory
-from tracker.checkins import patient_today
+from tracker.core.time import patient_today
 from tracker.models import CheckIn, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

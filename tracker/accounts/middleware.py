@@ -24,20 +24,6 @@ class UserTimezoneMiddleware:
         return self.get_response(request)
 
 
-class NoStoreMiddleware:
-    """Pages for a logged-in user can show health data: browsers and proxies must not keep them."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            response["Cache-Control"] = "no-store"
-        return response
-
-
 class TwoFactorMiddleware:
     """A user with a confirmed authenticator must enter a code before anything
     else; staff who must use one but haven't set it up are sent to set it up."""
@@ -48,7 +34,7 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from tracker.twofactor import confirmed_device, two_factor_offered, two_factor_required
+        from tracker.accounts.twofactor import confirmed_device, two_factor_offered, two_factor_required
 
         user = getattr(request, "user", None)
         # Patients have no devices: skip them without a query.

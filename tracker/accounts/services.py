@@ -9,9 +9,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker.emails import absolute_url, verification_email
+from tracker.accounts.emails import verification_email
+from tracker.core.emails import absolute_url
+from tracker.core.tokens import BadToken, email_verification_claims, email_verification_token
 from tracker.models import User
-from tracker.tokens import BadToken, email_verification_claims, email_verification_token
 
 logger = logging.getLogger(__name__)
 

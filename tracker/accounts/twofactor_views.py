@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from tracker import twofactor
-from tracker.audit import audit_record
-from tracker.forms import PasswordConfirmForm, TokenForm
+from tracker.accounts import twofactor
+from tracker.accounts.forms import PasswordConfirmForm, TokenForm
+from tracker.audit.services import audit_record
 from tracker.models import AuditEvent
 
 

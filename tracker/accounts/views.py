@@ -10,7 +10,8 @@ from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmVi
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tracker.accounts import (
+from tracker.accounts.forms import ProfileForm, SignupForm
+from tracker.accounts.services import (
     EmailTaken,
     VerificationRefused,
     email_verify,
@@ -18,9 +19,9 @@ from tracker.accounts import (
     profile_update,
     verification_email_send,
 )
-from tracker.audit import audit_record
-from tracker.clinics import current_enrolments
-from tracker.forms import InviteCodeForm, ProfileForm, SignupForm
+from tracker.audit.services import audit_record
+from tracker.clinics.forms import InviteCodeForm
+from tracker.clinics.services import current_enrolments
 from tracker.models import AuditEvent
 
 VERIFICATION_SENT = "We've emailed a link to {email}. Open it to confirm your address."
@@ -57,7 +58,7 @@ def signup(request):
             except EmailTaken:
                 form.add_error("email", "An account with this email already exists. Log in, or reset your password.")
             else:
-                login(request, user, backend="tracker.backends.UserBackend")
+                login(request, user, backend="tracker.accounts.backends.UserBackend")
                 messages.success(request, "Welcome! Your account is ready. Log today's check-in whenever you like.")
                 if verification_email_send(user=user):
                     messages.info(request, VERIFICATION_SENT.format(email=user.email))

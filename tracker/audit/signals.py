@@ -9,7 +9,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
-from tracker.audit import audit_record
+from tracker.audit.services import audit_record
 from tracker.models import AuditEvent, User
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from tracker.trends import CalendarDay, DayValues
+from tracker.checkins.trends import CalendarDay, DayValues
 
 WIDTH = 300
 HEIGHT = 150

@@ -2,9 +2,9 @@
 
 from django.shortcuts import render
 
-from tracker.access import patient_required
-from tracker.charts import dashboard_charts
-from tracker.trends import WINDOW_CHOICES, patient_dashboard, window_from
+from tracker.checkins.charts import dashboard_charts
+from tracker.checkins.trends import WINDOW_CHOICES, patient_dashboard, window_from
+from tracker.core.access import patient_required
 
 
 @patient_required

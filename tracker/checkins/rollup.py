@@ -21,8 +21,9 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, DateField, Exists, F, Func, OuterRef, Q, Value, When
 from django.db.models.functions import TruncWeek
 
-from tracker.models import RETENTION_WEEKS, CheckIn, Enrolment, PatientWeek, User, monday_of
-from tracker.sqlbatch import Statement
+from tracker.core.sqlbatch import Statement
+from tracker.core.time import monday_of
+from tracker.models import RETENTION_WEEKS, CheckIn, Enrolment, PatientWeek
 
 FACTOR_LOGGED = {
     "sleep_logged": Q(sleep_hours__isnull=False) | Q(sleep_quality__isnull=False),
@@ -57,21 +58,6 @@ class AddDays(Func):
 
 def _week_aggregates() -> dict:
     return {"checkin_days": Count("id"), **{name: Count("id", filter=q) for name, q in FACTOR_LOGGED.items()}}
-
-
-def lock_patient(*, patient_id: int) -> None:
-    """Serialise rollup writes for one patient until the transaction ends."""
-    with connection.cursor() as cursor:
-        for statement in lock_patient_statements(patient_id=patient_id):
-            cursor.execute(*statement)
-
-
-def lock_patient_statements(*, patient_id: int) -> list[Statement]:
-    """The statement that locks the patient's row; none on SQLite, which has no row locks and
-    needs none: it lets one transaction write at a time. Plain SQL, as it runs on every save."""
-    if not connection.features.has_select_for_update:
-        return []
-    return [(f"SELECT 1 FROM {User._meta.db_table} WHERE id = %s FOR UPDATE", [patient_id])]  # noqa: S608 - our table
 
 
 def rollup_statements_after_save(*, patient_id: int, day: dt.date) -> list[Statement]:

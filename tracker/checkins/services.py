@@ -9,20 +9,17 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from tracker.checkins.rollup import rollup_statements_after_save
+from tracker.core.locks import lock_patient_statements
+from tracker.core.sqlbatch import execute_atomically
+from tracker.core.time import patient_today
 from tracker.models import FACTOR_FIELDS, CheckIn, User
-from tracker.rollup import lock_patient_statements, rollup_statements_after_save
-from tracker.sqlbatch import execute_atomically
 
 EMPTY_CHECKIN_MESSAGE = "Please log at least one factor (sleep, stress, omega-3 or fruit and vegetables) before saving."
 
 
 class CheckInRefused(Exception):
     """A check-in that must not be stored; the message is shown to the patient."""
-
-
-def patient_today(*, patient: User, now: dt.datetime | None = None) -> dt.date:
-    now = now or timezone.now()
-    return now.astimezone(patient.tzinfo).date()
 
 
 def editable_days(*, patient: User, now: dt.datetime | None = None) -> list[dt.date]:

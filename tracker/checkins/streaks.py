@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 
-from tracker.checkins import patient_today
+from tracker.core.time import ONE_DAY, patient_today
 from tracker.models import CheckIn, User
-
-ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)

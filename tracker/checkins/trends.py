@@ -16,9 +16,9 @@ from functools import cached_property
 
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
-from tracker.checkins import patient_today
+from tracker.checkins.streaks import Streaks, streaks_from_days
+from tracker.core.time import ONE_DAY, patient_today, week_of
 from tracker.models import CheckIn, User
-from tracker.streaks import ONE_DAY, Streaks, streaks_from_days
 
 WINDOW_CHOICES = (7, 30, 90)
 DEFAULT_WINDOW = 30
@@ -47,12 +47,6 @@ def window_from(raw) -> int:
     except (TypeError, ValueError):
         return DEFAULT_WINDOW
     return days if days in WINDOW_CHOICES else DEFAULT_WINDOW
-
-
-def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
-    """The ISO week (Monday to Sunday) containing `day`."""
-    monday = day - dt.timedelta(days=day.weekday())
-    return monday, monday + dt.timedelta(days=6)
 
 
 # ---------------------------------------------------------------- figures

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from tracker.access import patient_required
-from tracker.checkins import (
+from tracker.checkins.forms import CheckInForm
+from tracker.checkins.services import (
     CheckInRefused,
     checkin_for_day,
     checkin_save,
@@ -17,10 +17,10 @@ from tracker.checkins import (
     day_refusal,
     days_logged,
     editable_days,
-    patient_today,
 )
-from tracker.education import note_after_checkin, note_card
-from tracker.forms import CheckInForm
+from tracker.core.access import patient_required
+from tracker.core.time import patient_today
+from tracker.education.notes import note_after_checkin, note_card
 
 HISTORY_PAGE_SIZE = 20
 # The note chosen when a check-in is saved, shown once on the page the save redirects to.

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from tracker.engagement import FACTOR_LABELS, FACTORS, ClinicEngagement, WeekCounts, histogram_median
+from tracker.clinics.engagement import FACTOR_LABELS, FACTORS, ClinicEngagement, WeekCounts, histogram_median
 from tracker.models import RETENTION_WEEKS
 
 

@@ -30,16 +30,8 @@ from django.conf import settings
 from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from tracker.models import (
-    RETENTION_WEEKS,
-    CheckIn,
-    Clinic,
-    Enrolment,
-    NoteOpened,
-    PatientWeek,
-    ReminderDelivery,
-    monday_of,
-)
+from tracker.core.time import monday_of
+from tracker.models import RETENTION_WEEKS, CheckIn, Clinic, Enrolment, NoteOpened, PatientWeek, ReminderDelivery
 
 FACTORS = ("sleep", "stress", "omega3", "fruit_veg")
 FACTOR_LABELS = {"sleep": "Sleep", "stress": "Stress", "omega3": "Omega-3", "fruit_veg": "Fruit & vegetables"}

@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from tracker.accounts import EmailTaken
-from tracker.audit import audit_record
+from tracker.accounts.services import EmailTaken
+from tracker.audit.services import audit_record
 from tracker.models import AuditEvent, Clinic, ClinicMembership, User
 
 SALT = "tracker.invitations.clinician"

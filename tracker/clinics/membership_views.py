@@ -7,9 +7,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from tracker.access import patient_required
-from tracker.accounts import EmailTaken
-from tracker.clinics import (
+from tracker.accounts.services import EmailTaken
+from tracker.clinics.forms import ClinicianSignupForm, InviteCodeForm
+from tracker.clinics.invitations import (
+    InvitationInvalid,
+    InvitationRefused,
+    clinician_invite_accept,
+    clinician_invite_read,
+    clinician_signup,
+    invited_account,
+)
+from tracker.clinics.services import (
     BAD_CODE_MESSAGE,
     JoinRefused,
     clinic_for_code,
@@ -18,15 +26,7 @@ from tracker.clinics import (
     current_enrolments,
     format_code,
 )
-from tracker.forms import ClinicianSignupForm, InviteCodeForm
-from tracker.invitations import (
-    InvitationInvalid,
-    InvitationRefused,
-    clinician_invite_accept,
-    clinician_invite_read,
-    clinician_signup,
-    invited_account,
-)
+from tracker.core.access import patient_required
 
 
 @require_http_methods(["GET", "POST"])
@@ -115,7 +115,7 @@ def clinician_invitation(request, token):
                 except EmailTaken:
                     form.add_error(None, "An account with this email already exists. Log in to accept.")
                 else:
-                    login(request, new_user, backend="tracker.backends.UserBackend")
+                    login(request, new_user, backend="tracker.accounts.backends.UserBackend")
                     messages.success(request, f"Welcome! You are now a clinician of {invitation.clinic.name}.")
                     return redirect("clinician_home")
             status = 400

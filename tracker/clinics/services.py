@@ -12,7 +12,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from tracker.audit import audit_record
+from tracker.audit.services import audit_record
+from tracker.checkins.rollup import enrolment_refresh_flags
+from tracker.core.locks import lock_patient
+from tracker.core.time import monday_of
 from tracker.models import (
     INVITE_CODE_ALPHABET,
     INVITE_CODE_LENGTH,
@@ -21,10 +24,8 @@ from tracker.models import (
     ClinicMembership,
     Enrolment,
     User,
-    monday_of,
     new_invite_code,
 )
-from tracker.rollup import enrolment_refresh_flags, lock_patient
 
 _CODE_RE = re.compile(f"[{INVITE_CODE_ALPHABET}]{{{INVITE_CODE_LENGTH}}}")
 BAD_CODE_MESSAGE = (

@@ -12,16 +12,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from tracker.audit import audit_record
-from tracker.checkins import patient_today
-from tracker.clinic_charts import bar_chart
-from tracker.clinics import clinician_membership, clinician_memberships, format_code
-from tracker.engagement import clinic_engagement
-from tracker.engagement_report import engagement_csv_rows, engagement_report
-from tracker.forms import ClinicianInviteForm, DashboardPeriodForm
-from tracker.invitations import InvitationRefused, clinician_invite_send
+from tracker.audit.services import audit_record
+from tracker.clinics.charts import bar_chart
+from tracker.clinics.disclosure import engagement_csv_rows, engagement_report
+from tracker.clinics.engagement import clinic_engagement
+from tracker.clinics.forms import ClinicianInviteForm, DashboardPeriodForm
+from tracker.clinics.invitations import InvitationRefused, clinician_invite_send
+from tracker.clinics.services import clinician_membership, clinician_memberships, format_code
+from tracker.core.spreadsheet import csv_text
+from tracker.core.time import patient_today
 from tracker.models import AuditEvent
-from tracker.spreadsheet import csv_text
 
 
 def _membership_or_404(request, clinic_id):

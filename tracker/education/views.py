@@ -7,7 +7,7 @@ health values) so a clinic can count notes opened by its own patients.
 from django.http import Http404
 from django.shortcuts import render
 
-from tracker.education import note_page, note_view_record, notes_by_factor, references_index
+from tracker.education.notes import note_page, note_view_record, notes_by_factor, references_index
 from tracker.models import Note
 
 

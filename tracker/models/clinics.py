@@ -1,6 +1,5 @@
 """Clinics, clinicians' memberships and patients' enrolments."""
 
-import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -8,13 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from tracker.core.time import monday_of
 from tracker.models.accounts import User
-
-
-def monday_of(day: dt.date) -> dt.date:
-    """The Monday that starts `day`'s ISO week."""
-    return day - dt.timedelta(days=day.weekday())
-
 
 # Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
 INVITE_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

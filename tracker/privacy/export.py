@@ -14,14 +14,10 @@ import uuid
 import zipfile
 
 from django.conf import settings
-from django.contrib.sessions.models import Session
-from django.db import transaction
 from django.utils import timezone
 
-from tracker.audit import audit_record
-from tracker.models import FACTOR_FIELDS, AuditEvent, CheckIn, Enrolment, NoteOpened, ReminderDelivery, User
-from tracker.rollup import lock_patient
-from tracker.spreadsheet import csv_text
+from tracker.core.spreadsheet import csv_text
+from tracker.models import FACTOR_FIELDS, CheckIn, Enrolment, NoteOpened, ReminderDelivery, User
 
 CHECKIN_COLUMNS = ["day", *FACTOR_FIELDS, "note", "created_at", "updated_at"]
 
@@ -162,34 +158,3 @@ def export_fhir_bundle(*, patient: User) -> dict:
         "timestamp": timezone.now().astimezone(dt.UTC).isoformat(),
         "entry": entries,
     }
-
-
-def _sessions_of(user: User):
-    """The user's server-side sessions. Sessions aren't indexed by user, so this
-    reads them all: fine for a rare action like deleting an account."""
-    for session in Session.objects.iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            yield session.session_key
-
-
-class WrongPassword(Exception):
-    pass
-
-
-def account_delete(*, user: User, password: str) -> None:
-    """Delete the patient and everything of theirs. Raises WrongPassword."""
-    if not user.check_password(password):
-        raise WrongPassword
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
-    with transaction.atomic():
-        # Wait for any save of theirs in flight: the deletion below collects their rows first, so a
-        # check-in committed in between would be left pointing at a deleted account.
-        lock_patient(patient_id=user.pk)
-        # The one trace kept: that account number N was deleted, and when. No email, no health data.
-        audit_record(actor=None, action=AuditEvent.Action.ACCOUNT_DELETED, account=user.pk)
-        Session.objects.filter(session_key__in=list(_sessions_of(user))).delete()
-        email = user.email.casefold()
-        for model in (AccessAttempt, AccessLog, AccessFailureLog):
-            model.objects.filter(username__iexact=email).delete()
-        user.delete()  # cascades to check-ins, enrolments, notes opened and every other row of theirs

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tracker import privacy
-from tracker.access import patient_required
-from tracker.audit import audit_record
-from tracker.forms import PasswordConfirmForm
+from tracker.privacy import deletion, export
+from tracker.accounts.forms import PasswordConfirmForm
+from tracker.audit.services import audit_record
+from tracker.core.access import patient_required
 from tracker.models import AuditEvent
 
 
@@ -34,7 +34,7 @@ def my_data(request):
 
 @patient_required
 def export_json(request):
-    body = privacy.export_json(patient=request.user)
+    body = export.export_json(patient=request.user)
     return _download(
         request, body, content_type="application/json", filename=f"wellness-tracker-{_stamp()}.json", kind="json"
     )
@@ -42,7 +42,7 @@ def export_json(request):
 
 @patient_required
 def export_csv(request):
-    body = privacy.export_csv_zip(patient=request.user)
+    body = export.export_csv_zip(patient=request.user)
     return _download(
         request, body, content_type="application/zip", filename=f"wellness-tracker-{_stamp()}-csv.zip", kind="csv"
     )
@@ -50,7 +50,7 @@ def export_csv(request):
 
 @patient_required
 def export_fhir(request):
-    body = json.dumps(privacy.export_fhir_bundle(patient=request.user), indent=2)
+    body = json.dumps(export.export_fhir_bundle(patient=request.user), indent=2)
     return _download(
         request,
         body,
@@ -68,6 +68,6 @@ def delete_account(request):
         return render(request, "tracker/my_data.html", {"form": form, "delete_open": True}, status=400)
     user = request.user
     logout(request)
-    privacy.account_delete(user=user, password=form.cleaned_data["password"])
+    deletion.account_delete(user=user, password=form.cleaned_data["password"])
     messages.success(request, "Your account and everything in it have been deleted.")
     return redirect("home")

@@ -46,44 +46,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 
-from tracker.education import note_of_the_week
-from tracker.emails import absolute_url
 from tracker.models import ReminderDelivery, User
-from tracker.tokens import BadToken, unsubscribe_patient_id, unsubscribe_token
 
 logger = logging.getLogger(__name__)
 
 Status = ReminderDelivery.Status
 INSERT_CHUNK = 1000
 WEEK_ENDED_ERROR = "The week ended before this reminder could be sent."
-
-
-@dataclass(frozen=True)
-class Teaser:
-    """A few lines from one educational note, with its citation."""
-
-    title: str
-    summary: str
-    citation: str
-    url: str
-
-
-def reminder_teaser(*, iso_year: int, iso_week: int) -> Teaser | None:
-    """The educational note teased in this week's reminders (the same for everyone), or None
-    when there are no notes. Called once per week per batch: two queries."""
-    chosen = note_of_the_week(iso_year=iso_year, iso_week=iso_week)
-    if chosen is None:
-        return None
-    note, citation = chosen
-    return Teaser(
-        title=note.title,
-        summary=note.summary,
-        citation=citation,
-        url=absolute_url(reverse("learn_note", args=[note.slug])),
-    )
 
 
 # --- Who is due -----------------------------------------------------------
@@ -239,26 +210,3 @@ def _claimable_batches(*, now: dt.datetime) -> Iterator[list[int]]:
             batch = []
     if batch:
         yield batch
-
-
-# --- Unsubscribe ------------------------------------------------------------
-
-
-def unsubscribe_url(*, patient_id: int) -> str:
-    return absolute_url(reverse("reminders_unsubscribe", args=[unsubscribe_token(patient_id=patient_id)]))
-
-
-def unsubscribe_patient(*, token: str) -> User:
-    """The patient a one-click unsubscribe link belongs to. Raises BadToken."""
-    patient = User.objects.filter(pk=unsubscribe_patient_id(token)).first()
-    if patient is None:
-        raise BadToken("This unsubscribe link is not for a current account.")
-    return patient
-
-
-def reminders_unsubscribe(*, token: str) -> User:
-    """Turn off the weekly reminder for the patient in `token`. Raises BadToken."""
-    patient = unsubscribe_patient(token=token)
-    User.objects.filter(pk=patient.pk).update(reminders_enabled=False)
-    patient.reminders_enabled = False
-    return patient

@@ -20,11 +20,13 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker.checkins import patient_today
-from tracker.emails import absolute_url, reminder_email
+from tracker.checkins.streaks import streaks_for_patients
+from tracker.core.emails import absolute_url
+from tracker.core.time import patient_today
 from tracker.models import CheckIn, ReminderDelivery
-from tracker.reminders import eligible_patients, reminder_teaser, unsubscribe_url
-from tracker.streaks import streaks_for_patients
+from tracker.reminders.dispatch import eligible_patients
+from tracker.reminders.emails import reminder_email, reminder_teaser
+from tracker.reminders.unsubscribe import unsubscribe_url
 
 logger = logging.getLogger(__name__)
 

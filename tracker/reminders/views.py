@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from tracker.reminders import reminders_unsubscribe, unsubscribe_patient
-from tracker.tokens import BadToken
+from tracker.core.tokens import BadToken
+from tracker.reminders.unsubscribe import reminders_unsubscribe, unsubscribe_patient
 
 
 @csrf_exempt

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tracker.rollup import rollup_rebuild
+from tracker.checkins.rollup import rollup_rebuild
 
 
 class Command(BaseCommand):

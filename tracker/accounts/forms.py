@@ -1,0 +1,124 @@
+"""Account forms: log-in, sign-up, profile, password confirmation and two-factor codes."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from tracker.models import User, time_zone_choices
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Django's login form, labelled for email logins."""
+
+    username = forms.EmailField(
+        label="Email", max_length=254, widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    first_name = forms.CharField(
+        max_length=150, required=False, help_text="Optional. Used to greet you.", label="First name"
+    )
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices,
+        help_text="Your check-ins follow the calendar day where you live.",
+    )
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    reminders_enabled = forms.BooleanField(
+        label="Email me a weekly reminder to check in",
+        required=False,
+        help_text="Mondays at 08:00 your time, once you confirm your email. Change or stop it in Settings.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].initial = settings.TIME_ZONE
+        if not self.is_bound:
+            # static/js/timezone.js pre-selects the browser's zone on a fresh form only.
+            self.fields["time_zone"].widget.attrs["data-guess-time-zone"] = "true"
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                "An account with this email already exists. Log in, or reset your password.", code="duplicate"
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords don't match.")
+        elif password1:
+            candidate = User(email=cleaned.get("email", ""), first_name=cleaned.get("first_name", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "time_zone", "reminders_enabled", "reminder_weekday", "reminder_hour"]
+        help_texts = {
+            "time_zone": "Your check-ins follow the calendar day where you live.",
+            "reminders_enabled": "One email a week with a link to your check-in. Off unless you turn it on.",
+            "reminder_hour": "In your time zone.",
+        }
+        error_messages = {
+            "reminder_weekday": {"invalid_choice": "Choose a day from Monday to Sunday."},
+            "reminder_hour": {"invalid_choice": "Choose an hour from 00:00 to 23:00."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("Profile", "first_name", "time_zone"),
+            Fieldset("Weekly reminder email", "reminders_enabled", "reminder_weekday", "reminder_hour"),
+        )
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label="6-digit code from your authenticator app",
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": "Enter the 6 digits your authenticator app shows."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That password isn't right.", code="wrong_password")
+        return password

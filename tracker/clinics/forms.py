@@ -1,0 +1,102 @@
+"""Clinic forms: the dashboard period, join codes and clinician invitations."""
+
+import datetime as dt
+import re
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+
+from tracker.clinics.engagement import DEFAULT_PERIOD_WEEKS, PERIOD_WEEK_CHOICES, Period
+from tracker.models import (
+    User,
+    time_zone_choices,
+)
+
+
+class DashboardPeriodForm(forms.Form):
+    """The clinic dashboard's period: a number of ISO weeks ending with a chosen week."""
+
+    end = forms.CharField(
+        label="Last week",
+        required=False,
+        help_text="An ISO week, like 2026-W48. Empty: this week.",
+        widget=forms.TextInput(attrs={"type": "week", "placeholder": "2026-W48"}),
+    )
+    weeks = forms.TypedChoiceField(
+        label="Weeks",
+        required=False,
+        choices=[(n, f"{n} weeks") for n in PERIOD_WEEK_CHOICES],
+        coerce=int,
+        empty_value=DEFAULT_PERIOD_WEEKS,
+        error_messages={"invalid_choice": "Choose 4, 8, 12, 26 or 52 weeks."},
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["weeks"].initial = DEFAULT_PERIOD_WEEKS
+
+    def clean_end(self):
+        raw = self.cleaned_data["end"].strip()
+        if not raw:
+            return None
+        match = re.fullmatch(r"(\d{4})-?W(\d{1,2})", raw[:20], flags=re.IGNORECASE)
+        try:
+            monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1) if match else None
+        except ValueError:
+            monday = None
+        if monday is None:
+            raise ValidationError("Enter a week like 2026-W48 (the year, W, then the week number 1 to 53).")
+        if monday > self.today:
+            raise ValidationError("That week hasn't started yet. Choose this week or an earlier one.")
+        if monday.year < 2000:
+            raise ValidationError("Choose a week from 2000 onwards.")
+        return monday
+
+    def period(self) -> Period:
+        end = self.cleaned_data.get("end") if self.is_bound else None
+        weeks = self.cleaned_data.get("weeks") if self.is_bound else None
+        return Period.ending(last_week=end or self.today, weeks=weeks or DEFAULT_PERIOD_WEEKS)
+
+
+class InviteCodeForm(forms.Form):
+    code = forms.CharField(label="Invitation code", max_length=40, help_text="Your clinic gives you this code.")
+
+
+class ClinicianInviteForm(forms.Form):
+    email = forms.EmailField(label="Clinician's email address", max_length=254)
+
+
+class ClinicianSignupForm(forms.Form):
+    """An invited clinician's new account; the email comes from the invitation."""
+
+    first_name = forms.CharField(max_length=150, required=False, label="First name")
+    time_zone = forms.ChoiceField(choices=time_zone_choices)
+    password1 = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Password again", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.fields["time_zone"].initial = settings.TIME_ZONE
+        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords don't match.")
+        elif password1:
+            try:
+                password_validation.validate_password(
+                    password1, User(email=self.email, first_name=cleaned.get("first_name", ""))
+                )
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

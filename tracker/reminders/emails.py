@@ -1,0 +1,66 @@
+"""The reminder email and the educational note it teases."""
+
+from dataclasses import dataclass
+
+from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
+
+from tracker.core.emails import absolute_url, build_message
+from tracker.education.notes import note_of_the_week
+from tracker.models import User
+
+
+@dataclass(frozen=True)
+class Teaser:
+    """A few lines from one educational note, with its citation."""
+
+    title: str
+    summary: str
+    citation: str
+    url: str
+
+
+def reminder_teaser(*, iso_year: int, iso_week: int) -> Teaser | None:
+    """The educational note teased in this week's reminders (the same for everyone), or None
+    when there are no notes. Called once per week per batch: two queries."""
+    chosen = note_of_the_week(iso_year=iso_year, iso_week=iso_week)
+    if chosen is None:
+        return None
+    note, citation = chosen
+    return Teaser(
+        title=note.title,
+        summary=note.summary,
+        citation=citation,
+        url=absolute_url(reverse("learn_note", args=[note.slug])),
+    )
+
+
+def reminder_email(
+    *,
+    patient: User,
+    days_logged: int,
+    streak: int,
+    teaser,
+    checkin_url: str,
+    unsubscribe_url: str,
+    connection=None,
+) -> EmailMultiAlternatives:
+    """The weekly reminder. Counts only: never a value the patient logged."""
+    return build_message(
+        template="reminder",
+        context={
+            "first_name": patient.first_name,
+            "days_logged": days_logged,
+            "streak": streak,
+            "teaser": teaser,
+            "checkin_url": checkin_url,
+            "unsubscribe_url": unsubscribe_url,
+        },
+        to=patient.email,
+        # RFC 8058 one-click unsubscribe: mail clients POST to the URL.
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+        connection=connection,
+    )

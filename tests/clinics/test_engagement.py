@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import NOW
-from tests.engagement_reference import reference_engagement
+from tests.clinics.engagement_reference import reference_engagement
 from tests.factories import ClinicFactory, UserFactory
 from tracker.checkins.rollup import rollup_rebuild
 from tracker.checkins.services import checkin_save

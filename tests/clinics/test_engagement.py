@@ -8,8 +8,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import NOW
 from tests.clinics.engagement_reference import reference_engagement
+from tests.conftest import NOW
 from tests.factories import ClinicFactory, UserFactory
 from tracker.checkins.rollup import rollup_rebuild
 from tracker.checkins.services import checkin_save

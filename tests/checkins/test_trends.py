@@ -78,19 +78,25 @@ def test_it_sums_up_the_week(alice, bob):
     week = patient_dashboard(patient=alice, window_days=30, now=NOW).week
     assert (week.first_day, week.last_day, week.days) == (monday, TODAY, 5)
     assert week.days_checked_in == 4
-    assert (week.sleep_hours_days, week.sleep_hours_avg) == (3, Decimal("7.3"))  # 21.75 / 3 = 7.25
-    assert (week.sleep_quality_days, week.sleep_quality_avg) == (1, Decimal(4))
-    assert (week.stress_days, week.stress_avg) == (2, Decimal("3.5"))
-    assert (week.omega3_logged_days, week.omega3_days) == (2, 1)  # a logged "none" is not an omega-3 day
-    assert (week.fruit_veg_days, week.fruit_veg_avg) == (2, Decimal("2.5"))
+    assert (week.field("sleep_hours").days, week.field("sleep_hours").average) == (
+        3,
+        Decimal("7.3"),
+    )  # 21.75 / 3 = 7.25
+    assert (week.field("sleep_quality").days, week.field("sleep_quality").average) == (1, Decimal(4))
+    assert (week.field("stress").days, week.field("stress").average) == (2, Decimal("3.5"))
+    assert (week.factors["omega3"].logged_days, week.factors["omega3"].positive_days) == (
+        2,
+        1,
+    )  # a logged "none" is not an omega-3 day
+    assert (week.field("fruit_veg_servings").days, week.field("fruit_veg_servings").average) == (2, Decimal("2.5"))
 
 
 def test_it_reports_nothing_for_a_factor_not_logged(alice):
     CheckInFactory(patient=alice, day=TODAY, **only(stress=3))
     week = patient_dashboard(patient=alice, window_days=7, now=NOW).week
-    assert (week.sleep_hours_days, week.sleep_hours_avg) == (0, None)
-    assert (week.fruit_veg_days, week.fruit_veg_avg) == (0, None)
-    assert week.omega3_logged_days == week.omega3_days == 0
+    assert (week.field("sleep_hours").days, week.field("sleep_hours").average) == (0, None)
+    assert (week.field("fruit_veg_servings").days, week.field("fruit_veg_servings").average) == (0, None)
+    assert week.factors["omega3"].logged_days == week.factors["omega3"].positive_days == 0
 
 
 def test_it_places_the_week_in_each_patients_own_time_zone(db):

@@ -3,7 +3,7 @@ and enrolment times, in Python. The property test compares the rollup with this.
 
 import datetime as dt
 
-from tracker.clinics.engagement import FACTORS, RetentionCounts, WeekCounts, retention_months
+from tracker.clinics.engagement import FACTOR_KEYS, RetentionCounts, WeekCounts, retention_months
 from tracker.models import RETENTION_WEEKS, CheckIn, Enrolment
 
 
@@ -36,16 +36,17 @@ def reference_engagement(*, clinic, period):
     for week in period.weeks:
         counted = [p for p, spans in intervals.items() if any(_covers(span, week) for span in spans)]
         histogram = [0] * 7
-        factors = dict.fromkeys(FACTORS, 0)
+        factors = dict.fromkeys(FACTOR_KEYS, 0)
         for patient_id in counted:
             days = checkins.get((patient_id, week), [])
             if days:
                 histogram[len(days) - 1] += 1
             for c in days:
-                factors["sleep"] += c.logged_sleep
-                factors["stress"] += c.logged_stress
-                factors["omega3"] += c.logged_omega3
-                factors["fruit_veg"] += c.logged_fruit_veg
+                # Written out field by field, not read from the factor registry: an independent oracle.
+                factors["sleep"] += c.sleep_hours is not None or c.sleep_quality is not None
+                factors["stress"] += c.stress is not None
+                factors["omega3"] += c.omega3_servings is not None or c.omega3_supplement is not None
+                factors["fruit_veg"] += c.fruit_veg_servings is not None
         weeks.append(
             WeekCounts(week_start=week, enrolled=len(counted), days_histogram=tuple(histogram), factor_logged=factors)
         )

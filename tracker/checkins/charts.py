@@ -245,8 +245,8 @@ def dashboard_charts(rows: Sequence[DayValues], calendar: Sequence[Sequence[Cale
         "stress": line_chart(
             days, [row.stress for row in rows], axis=STRESS_AXIS, series="stress", labelled_by="summary-stress"
         ),
-        "omega3": omega3_chart(rows, labelled_by="summary-omega3"),
-        "fruit_veg": bar_chart(
+        "omega3_servings": omega3_chart(rows, labelled_by="summary-omega3"),
+        "fruit_veg_servings": bar_chart(
             days,
             fruit_veg,
             axis=axis_up_to(max((v for v in fruit_veg if v is not None), default=0), at_least=10, step=5),

@@ -3,6 +3,7 @@
 from django.shortcuts import render
 
 from tracker.checkins.charts import dashboard_charts
+from tracker.checkins.summaries import factor_panels, week_lines
 from tracker.checkins.trends import WINDOW_CHOICES, patient_dashboard, window_from
 from tracker.core.access import patient_required
 
@@ -11,9 +12,12 @@ from tracker.core.access import patient_required
 def dashboard(request):
     window_days = window_from(request.GET.get("days"))
     data = patient_dashboard(patient=request.user, window_days=window_days)
+    charts = dashboard_charts(data.rows, data.calendar)
     context = {
         "dash": data,
-        "charts": dashboard_charts(data.rows, data.calendar),
+        "charts": charts,
+        "week_lines": week_lines(data.week),
+        "panels": factor_panels(figures=data.window, rows=data.rows, charts=charts),
         "window_choices": WINDOW_CHOICES,
     }
     return render(request, "tracker/dashboard.html", context)

@@ -16,21 +16,17 @@ row is locked first so two saves for one patient cannot interleave.
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import cache
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, DateField, Exists, F, Func, OuterRef, Q, Value, When
 from django.db.models.functions import TruncWeek
 
-from tracker.core.sqlbatch import Statement
+from tracker.core.sqlbatch import Statement, sql_column, sql_table
 from tracker.core.time import monday_of
-from tracker.models import RETENTION_WEEKS, CheckIn, Enrolment, PatientWeek
+from tracker.models import FACTORS, RETENTION_WEEKS, CheckIn, Enrolment, PatientWeek
 
-FACTOR_LOGGED = {
-    "sleep_logged": Q(sleep_hours__isnull=False) | Q(sleep_quality__isnull=False),
-    "stress_logged": Q(stress__isnull=False),
-    "omega3_logged": Q(omega3_servings__isnull=False) | Q(omega3_supplement__isnull=False),
-    "fruit_veg_logged": Q(fruit_veg_servings__isnull=False),
-}
+FACTOR_LOGGED = {factor.rollup_field: factor.logged for factor in FACTORS}
 ROLLUP_FIELDS = ("checkin_days", *FACTOR_LOGGED)
 FLAG_FIELDS = tuple(f"active_week_{n}" for n in RETENTION_WEEKS)
 
@@ -75,26 +71,34 @@ def rollup_statements_after_save(*, patient_id: int, day: dt.date) -> list[State
     ]
 
 
-# The week's counts straight from its check-ins. An edit that changes no count (most do not)
-# leaves the row alone rather than writing an identical new version of it.
-_UPSERT_WEEK = f"""
-    INSERT INTO tracker_patientweek (patient_id, week_start, {", ".join(ROLLUP_FIELDS)})
-    SELECT %s, %s, COUNT(*),
-           SUM(CASE WHEN sleep_hours IS NOT NULL OR sleep_quality IS NOT NULL THEN 1 ELSE 0 END),
-           SUM(CASE WHEN stress IS NOT NULL THEN 1 ELSE 0 END),
-           SUM(CASE WHEN omega3_servings IS NOT NULL OR omega3_supplement IS NOT NULL THEN 1 ELSE 0 END),
-           SUM(CASE WHEN fruit_veg_servings IS NOT NULL THEN 1 ELSE 0 END)
-    FROM tracker_checkin
-    WHERE patient_id = %s AND day >= %s AND day < %s
-    HAVING COUNT(*) > 0
-    ON CONFLICT (patient_id, week_start) DO UPDATE SET
-        {", ".join(f"{name} = excluded.{name}" for name in ROLLUP_FIELDS)}
-    WHERE {" OR ".join(f"tracker_patientweek.{name} <> excluded.{name}" for name in ROLLUP_FIELDS)}
-"""  # noqa: S608 - only fixed column names are formatted in
+@cache
+def _upsert_week_sql() -> str:
+    """The week's counts straight from its check-ins, one SUM per factor of the registry.
+
+    An edit that changes no count (most do not) leaves the row alone rather than writing an
+    identical new version of it; an edit that changes any count, up or down, rewrites the row.
+    """
+    week, checkin = PatientWeek, CheckIn
+    counts = ", ".join(
+        f"SUM(CASE WHEN {factor.logged_sql(lambda name: sql_column(checkin, name))} THEN 1 ELSE 0 END)"
+        for factor in FACTORS
+    )
+    targets = ", ".join(sql_column(week, name) for name in ("patient", "week_start", *ROLLUP_FIELDS))
+    rollup = [sql_column(week, name) for name in ROLLUP_FIELDS]
+    return (
+        f"INSERT INTO {sql_table(week)} ({targets}) "  # noqa: S608 - names from the models' _meta only
+        f"SELECT %s, %s, COUNT(*), {counts} FROM {sql_table(checkin)} "
+        f"WHERE {sql_column(checkin, 'patient')} = %s AND {sql_column(checkin, 'day')} >= %s "
+        f"AND {sql_column(checkin, 'day')} < %s HAVING COUNT(*) > 0 "
+        f"ON CONFLICT ({sql_column(week, 'patient')}, {sql_column(week, 'week_start')}) DO UPDATE SET "
+        + ", ".join(f"{column} = excluded.{column}" for column in rollup)
+        + " WHERE "
+        + " OR ".join(f"{sql_table(week)}.{column} <> excluded.{column}" for column in rollup)
+    )
 
 
 def _upsert_week_statement(*, patient_id: int, week_start: dt.date) -> Statement:
-    return _UPSERT_WEEK, [patient_id, week_start, patient_id, week_start, week_start + dt.timedelta(days=7)]
+    return _upsert_week_sql(), [patient_id, week_start, patient_id, week_start, week_start + dt.timedelta(days=7)]
 
 
 def _flags_statement(*, patient_id: int, week_start: dt.date, active: bool) -> Statement:
@@ -102,16 +106,18 @@ def _flags_statement(*, patient_id: int, week_start: dt.date, active: bool) -> S
     # this week while still enrolled"; other flags stay. Only rows whose flag changes are written
     # (no column here is ever NULL, so <> is exact; SQLite before 3.39 lacks IS DISTINCT FROM).
     from_weeks = {n: week_start - dt.timedelta(weeks=n - 1) for n in RETENTION_WEEKS}
+    from_week_col, until_week = sql_column(Enrolment, "from_week"), sql_column(Enrolment, "until_week")
     sets, changes, set_params, change_params = [], [], [], []
     for n, from_week in from_weeks.items():
-        flag = "(%s AND (until_week IS NULL OR until_week > %s))"
-        sets.append(f"active_week_{n} = CASE WHEN from_week = %s THEN {flag} ELSE active_week_{n} END")
+        flag_col = sql_column(Enrolment, f"active_week_{n}")
+        flag = f"(%s AND ({until_week} IS NULL OR {until_week} > %s))"
+        sets.append(f"{flag_col} = CASE WHEN {from_week_col} = %s THEN {flag} ELSE {flag_col} END")
         set_params += [from_week, active, week_start]
-        changes.append(f"(from_week = %s AND active_week_{n} <> {flag})")
+        changes.append(f"({from_week_col} = %s AND {flag_col} <> {flag})")
         change_params += [from_week, active, week_start]
     sql = (
-        f"UPDATE tracker_enrolment SET {', '.join(sets)} "  # noqa: S608 - fixed column names only
-        f"WHERE patient_id = %s AND ({' OR '.join(changes)})"
+        f"UPDATE {sql_table(Enrolment)} SET {', '.join(sets)} "  # noqa: S608 - names from the models' _meta only
+        f"WHERE {sql_column(Enrolment, 'patient')} = %s AND ({' OR '.join(changes)})"
     )
     return sql, [*set_params, patient_id, *change_params]
 
@@ -151,11 +157,8 @@ def rollup_rebuild(*, patient_ids: Iterable[int] | None = None) -> int:
         .order_by()
     )
     select_sql, params = source.query.sql_with_params()
-    table = connection.ops.quote_name(PatientWeek._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(PatientWeek._meta.get_field(name).column)
-        for name in ("patient", "week_start", *ROLLUP_FIELDS)
-    )
+    table = sql_table(PatientWeek)
+    columns = ", ".join(sql_column(PatientWeek, name) for name in ("patient", "week_start", *ROLLUP_FIELDS))
     with transaction.atomic():
         weeks.delete()
         with connection.cursor() as cursor:

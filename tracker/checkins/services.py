@@ -4,6 +4,7 @@
 """
 
 import datetime as dt
+from functools import cache, partial
 
 from django.conf import settings
 from django.db import connection
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from tracker.checkins.rollup import rollup_statements_after_save
 from tracker.core.locks import lock_patient_statements
-from tracker.core.sqlbatch import execute_atomically
+from tracker.core.sqlbatch import execute_atomically, sql_column, sql_table
 from tracker.core.time import patient_today
 from tracker.models import FACTOR_FIELDS, CheckIn, User
 
@@ -67,25 +68,40 @@ def checkin_save(*, patient: User, day: dt.date, values: dict) -> CheckIn:
     # Lock the patient, upsert the check-in (INSERT ... ON CONFLICT DO UPDATE, so the unique
     # (patient, day) constraint decides between a new day and an edit, even under a race), then
     # refresh the clinician dashboard's rollup: all of it or none of it, in one round trip where
-    # the database allows.
-    execute_atomically(
+    # the database allows. The upsert returns what it stored: the row's id and, for an edit, the
+    # first save's created_at.
+    locks = lock_patient_statements(patient_id=patient.pk)
+    (stored,) = execute_atomically(
         [
-            *lock_patient_statements(patient_id=patient.pk),
-            (_UPSERT_CHECKIN, [_db_value(checkin, name) for name in _UPSERT_COLUMNS]),
+            *locks,
+            (_upsert_checkin_sql(), [_db_value(checkin, name) for name in _UPSERT_COLUMNS]),
             *rollup_statements_after_save(patient_id=patient.pk, day=day),
-        ]
+        ],
+        rows_of=len(locks),
     )
+    for name, value in zip(_RETURNED, stored, strict=True):
+        setattr(checkin, name, _python_value(name, value))
+    checkin._state.adding = False
     return checkin
 
 
-# Plain SQL that PostgreSQL and SQLite both run: this is the hot path of every save, where
-# building bulk_create(update_conflicts=True) cost more than running it.
+# Plain SQL that PostgreSQL and SQLite both run (see tracker.core.sqlbatch for why the save is one
+# round trip); every name comes from the model's _meta.
 _UPSERT_COLUMNS = ("patient", "day", *FACTOR_FIELDS, "note", "created_at", "updated_at")
 _UPDATED_ON_CONFLICT = (*FACTOR_FIELDS, "note", "updated_at")
+_RETURNED = ("id", "created_at", "updated_at")
 
 
-def _column(name: str) -> str:
-    return connection.ops.quote_name(CheckIn._meta.get_field(name).column)
+@cache
+def _upsert_checkin_sql() -> str:
+    column = partial(sql_column, CheckIn)
+    return (
+        f"INSERT INTO {sql_table(CheckIn)} ({', '.join(map(column, _UPSERT_COLUMNS))}) "  # noqa: S608 - _meta names
+        f"VALUES ({', '.join(['%s'] * len(_UPSERT_COLUMNS))}) "
+        f"ON CONFLICT ({column('patient')}, {column('day')}) DO UPDATE SET "
+        + ", ".join(f"{column(name)} = excluded.{column(name)}" for name in _UPDATED_ON_CONFLICT)
+        + f" RETURNING {', '.join(map(column, _RETURNED))}"
+    )
 
 
 def _db_value(checkin: CheckIn, name: str):
@@ -93,12 +109,13 @@ def _db_value(checkin: CheckIn, name: str):
     return field.get_db_prep_save(getattr(checkin, field.attname), connection)
 
 
-_UPSERT_CHECKIN = (
-    f"INSERT INTO {CheckIn._meta.db_table} ({', '.join(map(_column, _UPSERT_COLUMNS))}) "  # noqa: S608 - our names
-    f"VALUES ({', '.join(['%s'] * len(_UPSERT_COLUMNS))}) "
-    f"ON CONFLICT ({_column('patient')}, {_column('day')}) DO UPDATE SET "
-    + ", ".join(f"{_column(name)} = excluded.{_column(name)}" for name in _UPDATED_ON_CONFLICT)
-)
+def _python_value(name: str, value):
+    """A value the cursor returned, as the ORM would read it (SQLite returns datetimes as text)."""
+    field = CheckIn._meta.get_field(name)
+    column = field.get_col(CheckIn._meta.db_table)
+    for converter in connection.ops.get_db_converters(column) + field.get_db_converters(connection):
+        value = converter(value, column, connection)
+    return value
 
 
 def checkins_for_patient(*, patient: User):

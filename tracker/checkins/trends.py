@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper
 
 from tracker.checkins.streaks import Streaks, streaks_from_days
 from tracker.core.time import ONE_DAY, patient_today, week_of
-from tracker.models import CheckIn, User
+from tracker.models import FACTOR_FIELDS, FACTOR_OF_FIELD, FACTORS, CheckIn, User
 
 WINDOW_CHOICES = (7, 30, 90)
 DEFAULT_WINDOW = 30
@@ -27,17 +27,6 @@ CALENDAR_WEEKS = 26  # the check-in calendar shows about six months
 # Loop Habit Tracker's habit strength for a daily habit: a day's weight halves after 13 days.
 SCORE_HALF_LIFE_DAYS = 13
 SCORE_MULTIPLIER = 0.5 ** (1 / SCORE_HALF_LIFE_DAYS)
-
-# When a factor counts as logged on a check-in (the CheckIn.logged_* properties, in SQL).
-LOGGED = {
-    "sleep": Q(sleep_hours__isnull=False) | Q(sleep_quality__isnull=False),
-    "stress": Q(stress__isnull=False),
-    "omega3": Q(omega3_servings__isnull=False) | Q(omega3_supplement__isnull=False),
-    "fruit_veg": Q(fruit_veg_servings__isnull=False),
-}
-FACTOR_LABELS = {"sleep": "Sleep", "stress": "Stress", "omega3": "Omega-3", "fruit_veg": "Fruit & veg"}
-
-CHART_FIELDS = ("sleep_hours", "sleep_quality", "stress", "omega3_servings", "omega3_supplement", "fruit_veg_servings")
 
 
 def window_from(raw) -> int:
@@ -60,26 +49,36 @@ def mean(total, count: int) -> Decimal | None:
 
 
 @dataclass(frozen=True)
+class FieldFigures:
+    """One check-in field over a span of days."""
+
+    days: int  # days it was answered
+    average: Decimal | None = None  # a number's average over those days
+    yes_days: int = 0  # a yes/no question's days answered yes
+
+
+@dataclass(frozen=True)
+class FactorFigures:
+    logged_days: int
+    positive_days: int  # days with some of it: a number above zero or a yes (Factor.positive_on)
+    fields: dict[str, FieldFigures]
+
+
+@dataclass(frozen=True)
 class Figures:
-    """What was logged between two days (inclusive)."""
+    """What was logged between two days (inclusive), factor by factor (tracker/models/factors.py)."""
 
     first_day: dt.date
     last_day: dt.date
     days_checked_in: int
-    sleep_hours_days: int
-    sleep_hours_avg: Decimal | None
-    sleep_quality_days: int
-    sleep_quality_avg: Decimal | None
-    stress_days: int
-    stress_avg: Decimal | None
-    omega3_logged_days: int
-    omega3_days: int
-    fruit_veg_days: int
-    fruit_veg_avg: Decimal | None
+    factors: dict[str, FactorFigures]
 
     @property
     def days(self) -> int:
         return (self.last_day - self.first_day).days + 1
+
+    def field(self, name: str) -> FieldFigures:
+        return self.factors[FACTOR_OF_FIELD[name].key].fields[name]
 
 
 def figures_from_rows(rows: Iterable["DayValues"], *, first_day: dt.date, last_day: dt.date) -> Figures:
@@ -90,27 +89,24 @@ def figures_from_rows(rows: Iterable["DayValues"], *, first_day: dt.date, last_d
     """
     days = [row for row in rows if first_day <= row.day <= last_day and row.checked_in]
 
-    def logged(name):
-        return [value for row in days if (value := getattr(row, name)) is not None]
+    def field_figures(field) -> FieldFigures:
+        values = [value for row in days if (value := getattr(row, field.name)) is not None]
+        if field.kind == "yes_no":
+            return FieldFigures(days=len(values), yes_days=sum(1 for value in values if value))
+        return FieldFigures(days=len(values), average=mean(sum(values), len(values)))
 
-    sleep_hours, sleep_quality = logged("sleep_hours"), logged("sleep_quality")
-    stress, fruit_veg = logged("stress"), logged("fruit_veg_servings")
     return Figures(
         first_day=first_day,
         last_day=last_day,
         days_checked_in=len(days),
-        sleep_hours_days=len(sleep_hours),
-        sleep_hours_avg=mean(sum(sleep_hours), len(sleep_hours)),
-        sleep_quality_days=len(sleep_quality),
-        sleep_quality_avg=mean(sum(sleep_quality), len(sleep_quality)),
-        stress_days=len(stress),
-        stress_avg=mean(sum(stress), len(stress)),
-        omega3_logged_days=sum(
-            1 for row in days if row.omega3_servings is not None or row.omega3_supplement is not None
-        ),
-        omega3_days=sum(1 for row in days if (row.omega3_servings or 0) > 0 or row.omega3_supplement is True),
-        fruit_veg_days=len(fruit_veg),
-        fruit_veg_avg=mean(sum(fruit_veg), len(fruit_veg)),
+        factors={
+            factor.key: FactorFigures(
+                logged_days=sum(1 for row in days if factor.logged_on(row)),
+                positive_days=sum(1 for row in days if factor.positive_on(row)),
+                fields={field.name: field_figures(field) for field in factor.fields},
+            )
+            for factor in FACTORS
+        },
     )
 
 
@@ -176,26 +172,26 @@ class History:
 
 def patient_history(*, patient: User, today: dt.date) -> History:
     """One query of (day, flag per factor) rows over the whole history up to today."""
-    flags = {name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in LOGGED.items()}
+    flags = {factor.key: ExpressionWrapper(factor.logged, output_field=BooleanField()) for factor in FACTORS}
     rows = list(
         CheckIn.objects.filter(patient=patient, day__lte=today)
         .annotate(**{f"logged_{name}": expr for name, expr in flags.items()})
-        .values_list("day", *(f"logged_{name}" for name in LOGGED))
+        .values_list("day", *(f"logged_{name}" for name in flags))
     )
     return History(
         checked_in=frozenset(row[0] for row in rows),
-        by_factor={name: frozenset(row[0] for row in rows if row[i]) for i, name in enumerate(LOGGED, start=1)},
+        by_factor={name: frozenset(row[0] for row in rows if row[i]) for i, name in enumerate(flags, start=1)},
     )
 
 
 def scores_from(history: History, *, today: dt.date) -> list[Score]:
     return [
         Score(
-            factor=name,
-            label=FACTOR_LABELS[name],
-            value=consistency_score(history.by_factor[name], first_day=history.first_day, today=today),
+            factor=factor.key,
+            label=factor.label,
+            value=consistency_score(history.by_factor[factor.key], first_day=history.first_day, today=today),
         )
-        for name in LOGGED
+        for factor in FACTORS
     ]
 
 
@@ -225,22 +221,32 @@ def calendar_weeks(checked_in: Collection[dt.date], *, today: dt.date, weeks: in
 # ---------------------------------------------------------------- chart rows
 
 
-@dataclass(frozen=True)
 class DayValues:
-    """One calendar day of the chart window; every value is None when not logged."""
+    """One calendar day of the chart window: every factor field's value, None when not logged.
 
-    day: dt.date
-    sleep_hours: Decimal | None = None
-    sleep_quality: int | None = None
-    stress: int | None = None
-    omega3_servings: int | None = None
-    omega3_supplement: bool | None = None
-    fruit_veg_servings: int | None = None
+    The fields are the registry's (tracker/models/factors.py), read as attributes: row.stress.
+    """
+
+    def __init__(self, day: dt.date, **values):
+        unknown = set(values) - set(FACTOR_FIELDS)
+        if unknown:
+            raise TypeError(f"Not check-in factor fields: {sorted(unknown)}")
+        self.day = day
+        self.values = {name: values.get(name) for name in FACTOR_FIELDS}
+
+    def __getattr__(self, name):
+        values = self.__dict__.get("values", {})
+        if name in values:
+            return values[name]
+        raise AttributeError(name)
+
+    def __repr__(self):
+        return f"DayValues({self.day}, {self.values})"
 
     @property
     def checked_in(self) -> bool:
         # A stored check-in logs at least one factor (a database constraint); a gap logs none.
-        return any(getattr(self, name) is not None for name in CHART_FIELDS)
+        return any(value is not None for value in self.values.values())
 
     @cached_property
     def label(self) -> str:
@@ -250,9 +256,12 @@ class DayValues:
     @property
     def sleep_hours_text(self) -> str | None:
         """Quarter hours without trailing zeros: 7.50 is "7.5", 10.00 is "10"."""
-        if self.sleep_hours is None:
-            return None
-        return f"{float(self.sleep_hours):g}"
+        return hours_text(self.values["sleep_hours"])
+
+
+def hours_text(hours) -> str | None:
+    """Quarter hours without trailing zeros: 7.50 is "7.5", 10.00 is "10"."""
+    return None if hours is None else f"{float(hours):g}"
 
 
 def chart_rows(*, patient: User, first_day: dt.date, last_day: dt.date) -> list[DayValues]:
@@ -260,7 +269,7 @@ def chart_rows(*, patient: User, first_day: dt.date, last_day: dt.date) -> list[
     stored = {
         row["day"]: row
         for row in CheckIn.objects.filter(patient=patient, day__gte=first_day, day__lte=last_day).values(
-            "day", *CHART_FIELDS
+            "day", *FACTOR_FIELDS
         )
     }
     days = (first_day + dt.timedelta(days=offset) for offset in range((last_day - first_day).days + 1))

@@ -18,9 +18,11 @@ from tracker.checkins.services import (
     days_logged,
     editable_days,
 )
+from tracker.checkins.summaries import value_text
 from tracker.core.access import patient_required
 from tracker.core.time import patient_today
 from tracker.education.notes import note_after_checkin, note_card
+from tracker.models import FIELDS
 
 HISTORY_PAGE_SIZE = 20
 # The note chosen when a check-in is saved, shown once on the page the save redirects to.
@@ -104,7 +106,9 @@ def history(request):
             "checkin": c,
             "label": _day_label(c.day, today_),
             "edit_url": _checkin_url(c.day, today_) if c.day in window else None,
+            "cells": [value_text(field, getattr(c, field.name)) for field in FIELDS],
         }
         for c in page.object_list
     ]
-    return render(request, "tracker/history.html", {"page": page, "rows": rows})
+    headings = [field.heading for field in FIELDS]
+    return render(request, "tracker/history.html", {"page": page, "rows": rows, "headings": headings})

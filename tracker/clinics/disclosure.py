@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from tracker.clinics.engagement import FACTOR_LABELS, FACTORS, ClinicEngagement, WeekCounts, histogram_median
-from tracker.models import RETENTION_WEEKS
+from tracker.clinics.engagement import ClinicEngagement, WeekCounts, histogram_median
+from tracker.models import FACTORS, RETENTION_WEEKS
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def _week_row(week: WeekCounts, *, n: int, today: dt.date) -> WeekRow:
         active_share=_cell(week.active_share, "share", publish=active_ok, n=n),
         mean_days=_cell(week.mean_days, "days", publish=detail_ok, n=n),
         median_days=_cell(week.median_days, "days", publish=detail_ok, n=n),
-        factor_rates=[(FACTOR_LABELS[f], _cell(week.factor_rate(f), "share", publish=detail_ok, n=n)) for f in FACTORS],
+        factor_rates=[(f.label, _cell(week.factor_rate(f.key), "share", publish=detail_ok, n=n)) for f in FACTORS],
         complete=enrolled_ok and active_ok and detail_ok,
     )
 
@@ -144,7 +144,7 @@ def engagement_report(*, engagement: ClinicEngagement, today: dt.date, min_cell:
         "median_days": Cell(histogram_median(histogram) if have else None, "days"),
     }
     factor_rates = [
-        (FACTOR_LABELS[f], Cell(sum(w.factor_logged[f] for w in pooled) / checkins if have else None, "share"))
+        (f.label, Cell(sum(w.factor_logged[f.key] for w in pooled) / checkins if have else None, "share"))
         for f in FACTORS
     ]
     retention = [

@@ -31,10 +31,18 @@ from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, Ou
 from django.db.models.functions import TruncMonth
 
 from tracker.core.time import monday_of
-from tracker.models import RETENTION_WEEKS, CheckIn, Clinic, Enrolment, NoteOpened, PatientWeek, ReminderDelivery
+from tracker.models import (
+    FACTORS,
+    RETENTION_WEEKS,
+    CheckIn,
+    Clinic,
+    Enrolment,
+    NoteOpened,
+    PatientWeek,
+    ReminderDelivery,
+)
 
-FACTORS = ("sleep", "stress", "omega3", "fruit_veg")
-FACTOR_LABELS = {"sleep": "Sleep", "stress": "Stress", "omega3": "Omega-3", "fruit_veg": "Fruit & vegetables"}
+FACTOR_KEYS = tuple(factor.key for factor in FACTORS)
 DEFAULT_PERIOD_WEEKS = 12
 PERIOD_WEEK_CHOICES = (4, 8, 12, 26, 52)
 RETENTION_MONTHS = 12
@@ -73,7 +81,7 @@ class WeekCounts:
     enrolled: int = 0
     # days_histogram[d - 1]: active patients who checked in on d days that week.
     days_histogram: tuple[int, ...] = (0,) * 7
-    factor_logged: dict = field(default_factory=lambda: dict.fromkeys(FACTORS, 0))
+    factor_logged: dict = field(default_factory=lambda: dict.fromkeys(FACTOR_KEYS, 0))
 
     @property
     def active(self) -> int:
@@ -135,11 +143,11 @@ def clinic_engagement(*, clinic: Clinic, period: Period) -> ClinicEngagement:
     weeks = period.weeks
     enrolled = _enrolled_per_week(clinic=clinic, period=period)
     histograms = {week: [0] * 7 for week in weeks}
-    factors = {week: dict.fromkeys(FACTORS, 0) for week in weeks}
+    factors = {week: dict.fromkeys(FACTOR_KEYS, 0) for week in weeks}
     for row in _rollup_rows(clinic=clinic, period=period):
         histograms[row["week_start"]][row["checkin_days"] - 1] = row["patients"]
-        for factor in FACTORS:
-            factors[row["week_start"]][factor] += row[factor]
+        for key in FACTOR_KEYS:
+            factors[row["week_start"]][key] += row[key]
     return ClinicEngagement(
         clinic=clinic,
         period=period,
@@ -177,10 +185,7 @@ def _rollup_rows(*, clinic: Clinic, period: Period):
         .values("week_start", "checkin_days")
         .annotate(
             patients=Count("id"),
-            sleep=Sum("sleep_logged"),
-            stress=Sum("stress_logged"),
-            omega3=Sum("omega3_logged"),
-            fruit_veg=Sum("fruit_veg_logged"),
+            **{factor.key: Sum(factor.rollup_field) for factor in FACTORS},
         )
         .order_by()
     )

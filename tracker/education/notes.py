@@ -19,17 +19,8 @@ from django.utils.safestring import SafeString
 
 from tracker.core.time import patient_today, site_today
 from tracker.education.references import apa_text, format_apa, render_body
-from tracker.models import CheckIn, Citation, Note, NoteCitation, NoteOpened, NoteViewDay
+from tracker.models import FACTORS, CheckIn, Citation, Note, NoteCitation, NoteOpened, NoteViewDay
 
-# Which note factor each check-in field belongs to, in the order the form asks them.
-FACTOR_OF_FIELD = {
-    "sleep_hours": Note.Factor.SLEEP,
-    "sleep_quality": Note.Factor.SLEEP,
-    "stress": Note.Factor.STRESS,
-    "omega3_servings": Note.Factor.OMEGA3,
-    "omega3_supplement": Note.Factor.OMEGA3,
-    "fruit_veg_servings": Note.Factor.NUTRITION,
-}
 FACTOR_ORDER = [factor for factor, _ in Note.Factor.choices]
 APA_MAX_LISTED_AUTHORS = 20
 FIELD_LABELS = {"container": "journal", "doi": "DOI", "url": "web address", "article_number": "article number"}
@@ -78,7 +69,7 @@ def references_index() -> list[dict]:
 
 def factors_logged(checkin: CheckIn) -> list[str]:
     """The note factors a check-in recorded anything for, in the form's order (never the values)."""
-    return list(dict.fromkeys(f for field, f in FACTOR_OF_FIELD.items() if getattr(checkin, field) is not None))
+    return [factor.note_factor for factor in FACTORS if factor.logged_on(checkin)]
 
 
 def note_after_checkin(*, checkin: CheckIn) -> Note | None:

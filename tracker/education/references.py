@@ -11,15 +11,6 @@ from django.utils.text import capfirst
 from tracker.content import MARKER_RE
 from tracker.models import Citation, Note
 
-# Which note factor each check-in field belongs to, in the order the form asks them.
-FACTOR_OF_FIELD = {
-    "sleep_hours": Note.Factor.SLEEP,
-    "sleep_quality": Note.Factor.SLEEP,
-    "stress": Note.Factor.STRESS,
-    "omega3_servings": Note.Factor.OMEGA3,
-    "omega3_supplement": Note.Factor.OMEGA3,
-    "fruit_veg_servings": Note.Factor.NUTRITION,
-}
 FACTOR_ORDER = [factor for factor, _ in Note.Factor.choices]
 APA_MAX_LISTED_AUTHORS = 20
 FIELD_LABELS = {"container": "journal", "doi": "DOI", "url": "web address", "article_number": "article number"}

@@ -13,13 +13,7 @@ from tracker.models.audit import (
     AuditLogIsAppendOnly,
 )
 from tracker.models.checkins import (
-    FACTOR_FIELDS,
-    FRUIT_VEG_SERVINGS_MAX,
     NOTE_MAX_LENGTH,
-    OMEGA3_SERVINGS_MAX,
-    SLEEP_HOURS_MAX,
-    SLEEP_QUALITY_RANGE,
-    STRESS_RANGE,
     CheckIn,
     PatientWeek,
 )
@@ -30,7 +24,6 @@ from tracker.models.clinics import (
     Clinic,
     ClinicMembership,
     Enrolment,
-    monday_of,
     new_invite_code,
 )
 from tracker.models.education import (
@@ -41,6 +34,21 @@ from tracker.models.education import (
     NoteCitation,
     NoteOpened,
     NoteViewDay,
+)
+from tracker.models.factors import (
+    FACTOR_BY_KEY,
+    FACTOR_FIELDS,
+    FACTOR_OF_FIELD,
+    FACTORS,
+    FIELD_BY_NAME,
+    FIELDS,
+    FRUIT_VEG_SERVINGS_MAX,
+    OMEGA3_SERVINGS_MAX,
+    SLEEP_HOURS_MAX,
+    SLEEP_QUALITY_RANGE,
+    STRESS_RANGE,
+    Factor,
+    Field,
 )
 from tracker.models.reminders import (
     ReminderDelivery,
@@ -57,7 +65,14 @@ __all__ = [
     "ClinicMembership",
     "DOI_RE",
     "Enrolment",
+    "FACTOR_BY_KEY",
     "FACTOR_FIELDS",
+    "FACTOR_OF_FIELD",
+    "FACTORS",
+    "FIELD_BY_NAME",
+    "FIELDS",
+    "Factor",
+    "Field",
     "FRUIT_VEG_SERVINGS_MAX",
     "HOUR_CHOICES",
     "INVITE_CODE_ALPHABET",
@@ -77,7 +92,6 @@ __all__ = [
     "User",
     "UserManager",
     "WEEKDAY_CHOICES",
-    "monday_of",
     "new_invite_code",
     "time_zone_choices",
 ]

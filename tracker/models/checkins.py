@@ -1,7 +1,5 @@
 """Daily check-ins, their ranges and constraints, and the weekly engagement rollup."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,21 +7,17 @@ from django.db.models import F, Q
 from django.db.models.functions import Length, Round
 from django.db.models.lookups import Exact, LessThanOrEqual
 
-SLEEP_HOURS_MAX = Decimal(24)
-SLEEP_QUALITY_RANGE = (1, 5)
-STRESS_RANGE = (0, 10)
-OMEGA3_SERVINGS_MAX = 10
-FRUIT_VEG_SERVINGS_MAX = 20
-NOTE_MAX_LENGTH = 1000
-
-FACTOR_FIELDS = (
-    "sleep_hours",
-    "sleep_quality",
-    "stress",
-    "omega3_servings",
-    "omega3_supplement",
-    "fruit_veg_servings",
+from tracker.models.factors import (
+    FACTORS,
+    FRUIT_VEG_SERVINGS_MAX,
+    OMEGA3_SERVINGS_MAX,
+    SLEEP_HOURS_MAX,
+    SLEEP_QUALITY_RANGE,
+    STRESS_RANGE,
+    any_factor_logged,
 )
+
+NOTE_MAX_LENGTH = 1000
 
 
 def _between(field, low, high):
@@ -91,35 +85,15 @@ class CheckIn(models.Model):
                 condition=LessThanOrEqual(Length("note"), NOTE_MAX_LENGTH), name="checkin_note_max_length"
             ),
             # Refuse an empty check-in: at least one factor must be recorded.
-            models.CheckConstraint(
-                condition=Q(sleep_hours__isnull=False)
-                | Q(sleep_quality__isnull=False)
-                | Q(stress__isnull=False)
-                | Q(omega3_servings__isnull=False)
-                | Q(omega3_supplement__isnull=False)
-                | Q(fruit_veg_servings__isnull=False),
-                name="checkin_has_a_factor",
-            ),
+            models.CheckConstraint(condition=any_factor_logged(), name="checkin_has_a_factor"),
         ]
 
     def __str__(self):
         return f"check-in {self.pk} on {self.day}"
 
-    @property
-    def logged_sleep(self):
-        return self.sleep_hours is not None or self.sleep_quality is not None
-
-    @property
-    def logged_stress(self):
-        return self.stress is not None
-
-    @property
-    def logged_omega3(self):
-        return self.omega3_servings is not None or self.omega3_supplement is not None
-
-    @property
-    def logged_fruit_veg(self):
-        return self.fruit_veg_servings is not None
+    def logged_factors(self) -> list[str]:
+        """The keys of the factors this check-in logged, in the form's order."""
+        return [factor.key for factor in FACTORS if factor.logged_on(self)]
 
 
 class PatientWeek(models.Model):

@@ -17,25 +17,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from tracker.core.spreadsheet import csv_text
-from tracker.models import FACTOR_FIELDS, CheckIn, Enrolment, NoteOpened, ReminderDelivery, User
+from tracker.models import FACTOR_FIELDS, FIELDS, CheckIn, Enrolment, NoteOpened, ReminderDelivery, User
 
 CHECKIN_COLUMNS = ["day", *FACTOR_FIELDS, "note", "created_at", "updated_at"]
 
-# FHIR: LOINC only where it truly fits (sleep duration); the project's own code
-# system for the rest, as no LOINC code matches a 0-10 self-rating or combined
-# fruit-and-vegetable servings.
-LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
-OWN_CODES = "https://wellness-tracker.example/fhir/CodeSystem/self-report"
-FHIR_FACTORS = [
-    # field, system, code, display, value kind, unit
-    ("sleep_hours", LOINC, "93832-4", "Sleep duration", "quantity", ("h", "hours")),
-    ("sleep_quality", OWN_CODES, "sleep-quality", "Self-rated sleep quality (1 to 5)", "integer", None),
-    ("stress", OWN_CODES, "stress-rating", "Self-rated stress (0 none to 10 the most imaginable)", "integer", None),
-    ("omega3_servings", OWN_CODES, "omega3-food-servings", "Servings of omega-3-rich foods", "integer", None),
-    ("omega3_supplement", OWN_CODES, "omega3-usual-supplement", "Took usual omega-3 supplement", "boolean", None),
-    ("fruit_veg_servings", OWN_CODES, "fruit-veg-servings", "Servings of fruit and vegetables", "integer", None),
-]  # fmt: skip
 
 
 def _iso(value):
@@ -122,8 +108,8 @@ def export_fhir_bundle(*, patient: User) -> dict:
     patient_uuid = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{settings.SITE_URL}/patients/{patient.pk}')}"
     entries = [{"fullUrl": patient_uuid, "resource": {"resourceType": "Patient", "active": True}}]
     for checkin in CheckIn.objects.filter(patient=patient).order_by("day"):
-        for field, system, code, display, kind, unit in FHIR_FACTORS:
-            value = getattr(checkin, field)
+        for field in FIELDS:
+            code, value = field.fhir, getattr(checkin, field.name)
             if value is None:
                 continue
             observation = {
@@ -140,14 +126,23 @@ def export_fhir_bundle(*, patient: User) -> dict:
                         ]
                     }
                 ],
-                "code": {"coding": [{"system": system, "code": code, "display": display}], "text": display},
+                "code": {
+                    "coding": [{"system": code.system, "code": code.code, "display": code.display}],
+                    "text": code.display,
+                },
                 "subject": {"reference": patient_uuid},
                 "effectiveDateTime": checkin.day.isoformat(),
                 "issued": checkin.updated_at.astimezone(dt.UTC).isoformat(),
             }
-            if kind == "quantity":
-                observation["valueQuantity"] = {"value": float(value), "unit": unit[1], "system": UCUM, "code": unit[0]}
-            elif kind == "boolean":
+            if code.value == "quantity":
+                unit_code, unit_name = code.unit
+                observation["valueQuantity"] = {
+                    "value": float(value),
+                    "unit": unit_name,
+                    "system": UCUM,
+                    "code": unit_code,
+                }
+            elif code.value == "boolean":
                 observation["valueBoolean"] = bool(value)
             else:
                 observation["valueInteger"] = int(value)

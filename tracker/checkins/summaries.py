@@ -1,0 +1,141 @@
+"""The dashboard's words and tables about each factor, built from the factor registry.
+
+Every sentence here describes what the patient logged (counts and averages) and nothing else:
+no target, no verdict on a value. One panel per factor feeds one template include
+(templates/tracker/_factor_panel.html), so a new factor needs no new template code.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString
+from django.utils.text import slugify
+
+from tracker.checkins.trends import DayValues, FactorFigures, Figures, hours_text
+from tracker.models import FACTORS, Factor, Field
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'' if count == 1 else 's'}"
+
+
+def value_text(field: Field, value) -> str:
+    """A logged value as the patient reads it: "–" when not logged, hours without trailing zeros."""
+    if value is None:
+        return "–"
+    if field.kind == "yes_no":
+        return "Yes" if value else "No"
+    if field.name == "sleep_hours":
+        return hours_text(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class WeekLine:
+    """One factor's line on the week card."""
+
+    label: str
+    text: str
+
+
+def week_lines(figures: Figures) -> list[WeekLine]:
+    """The week card: for each factor, its averages (or its days with some of it), or that it wasn't logged."""
+    lines = []
+    for factor in FACTORS:
+        counts = figures.factors[factor.key]
+        if not counts.logged_days:
+            text = "not logged this week"
+        elif factor.week_text:
+            text = factor.week_text.format(positive=counts.positive_days, logged=_days(counts.logged_days))
+        else:
+            text = "; ".join(
+                f"{field.week_text.format(avg=shown.average)} ({_days(shown.days)})"
+                for field in factor.fields
+                if (shown := counts.fields[field.name]).days and field.week_text
+            )
+        lines.append(WeekLine(label=factor.label, text=text))
+    return lines
+
+
+@dataclass(frozen=True)
+class Sentence:
+    id: str  # the charts' aria-labelledby points here
+    text: str
+
+
+@dataclass(frozen=True)
+class ChartShown:
+    field: Field
+    svg: SafeString
+
+
+@dataclass(frozen=True)
+class FactorPanel:
+    factor: Factor
+    anchor: str
+    sentences: list[Sentence]
+    charts: list[ChartShown]
+    columns: list[str]
+    rows: list[tuple[str, list[str]]]  # (day label, one cell per field)
+
+    @property
+    def logged(self) -> bool:
+        return bool(self.charts) or bool(self.rows)
+
+
+def summary_id(factor: Factor, field: Field) -> str:
+    """The id of the sentence that describes `field`'s chart: the factor's own when one sentence
+    covers the whole factor (stress, omega-3), else the field's (sleep hours, sleep quality)."""
+    whole = factor.summary_text or len(factor.fields) == 1
+    return "summary-" + (factor.key if whole else field.name).replace("_", "-")
+
+
+def _sentences(factor: Factor, counts: FactorFigures, window_days: int) -> list[Sentence]:
+    if factor.summary_text:
+        text = f"{factor.label}: logged {counts.logged_days} of {window_days} days"
+        if counts.logged_days:
+            text += "; " + factor.summary_text.format(positive=counts.positive_days)
+        return [Sentence(summary_id(factor, factor.fields[0]), text + ".")]
+    sentences = []
+    for field in factor.fields:
+        shown = counts.fields[field.name]
+        text = f"{field.summary_label}: logged {shown.days} of {window_days} days"
+        if shown.days:
+            text += f", average {shown.average}{field.unit}"
+        sentences.append(Sentence(summary_id(factor, field), text + "."))
+    return sentences
+
+
+def factor_panels(*, figures: Figures, rows: list[DayValues], charts: dict[str, SafeString]) -> list[FactorPanel]:
+    """One panel per factor over the chart window: its sentences, its charts (for the fields
+    logged at least once) and its day-by-day table (when the factor was logged at all)."""
+    panels = []
+    for factor in FACTORS:
+        counts = figures.factors[factor.key]
+        shown_charts = [
+            ChartShown(field=field, svg=charts[field.name])
+            for field in factor.fields
+            if field.chart is not None and field.name in charts and _charted(field, factor, counts)
+        ]
+        table_rows = []
+        if counts.logged_days:
+            table_rows = [
+                (row.label, [value_text(field, getattr(row, field.name)) for field in factor.fields]) for row in rows
+            ]
+        panels.append(
+            FactorPanel(
+                factor=factor,
+                anchor=slugify(factor.key.replace("_", "-")),
+                sentences=_sentences(factor, counts, figures.days),
+                charts=shown_charts,
+                columns=[field.column for field in factor.fields],
+                rows=table_rows,
+            )
+        )
+    return panels
+
+
+def _charted(field: Field, factor: Factor, counts: FactorFigures) -> bool:
+    # A chart that also draws another field's marks (omega-3's supplement row) shows when either was logged.
+    if field.chart.marks:
+        return counts.logged_days > 0
+    return counts.fields[field.name].days > 0

@@ -1,0 +1,225 @@
+"""The one list of the factors a patient logs, and of the check-in fields that record them.
+
+Everything that names a factor reads it from here: the model's ranges and "has a factor"
+constraint, the rollup (its Q filters, and its SQL, generated from these names and the models'
+_meta), the dashboard's figures, sentences, charts and tables, the clinic dashboard's logging
+rates, the note shown after a check-in, and the CSV and FHIR exports.
+
+A factor is logged on a check-in when any of its fields holds a value; the values themselves are
+never judged. Adding a factor: see docs/architecture.md ("Adding a factor").
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+
+# FHIR: LOINC only where it truly fits (sleep duration); the project's own code system for the
+# rest, as no LOINC code matches a 0-10 self-rating or combined fruit-and-vegetable servings.
+LOINC = "http://loinc.org"
+OWN_CODES = "https://wellness-tracker.example/fhir/CodeSystem/self-report"
+
+SLEEP_HOURS_MAX = Decimal(24)
+SLEEP_QUALITY_RANGE = (1, 5)
+STRESS_RANGE = (0, 10)
+OMEGA3_SERVINGS_MAX = 10
+FRUIT_VEG_SERVINGS_MAX = 20
+
+
+@dataclass(frozen=True)
+class Fhir:
+    system: str
+    code: str
+    display: str
+    value: str  # "quantity", "integer" or "boolean"
+    unit: tuple[str, str] | None = None  # (UCUM code, unit name) for a quantity
+
+
+@dataclass(frozen=True)
+class Chart:
+    """How the dashboard draws a field over the chart window."""
+
+    kind: str  # "line" or "bar"
+    caption: str
+    series: str  # CSS series name (static/css/trends.css)
+    low: float = 0
+    high: float | None = None  # fixed axis; None: 0 up to the data, at least `at_least`, in `step`s
+    step: int = 1
+    at_least: int = 0
+    marks: str | None = None  # a yes/no field drawn as a row of marks above the bars
+
+
+@dataclass(frozen=True)
+class Field:
+    """One question of the check-in."""
+
+    name: str  # CheckIn field
+    heading: str  # a table column's heading among all the factors (history, exports)
+    column: str  # a column's heading in the factor's own table
+    fhir: Fhir
+    kind: str = "number"  # "number" (averaged) or "yes_no"
+    low: int | Decimal | None = None
+    high: int | Decimal | None = None
+    summary_label: str = ""  # starts the chart window's sentence: "Hours slept: logged 5 of 30 days..."
+    unit: str = ""  # after an average: " hours", " servings"
+    week_text: str = ""  # the week card's phrase: "{avg} hours on average"
+    chart: Chart | None = None
+
+
+@dataclass(frozen=True)
+class Factor:
+    key: str
+    label: str
+    fields: tuple[Field, ...]
+    note_factor: str  # the Note.Factor whose notes are about it
+    # For a factor summed up as a whole rather than field by field (omega-3: foods or a supplement),
+    # the phrases about the days with any omega-3 ("positive" days).
+    week_text: str = ""
+    summary_text: str = ""
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(field.name for field in self.fields)
+
+    @property
+    def rollup_field(self) -> str:
+        """The PatientWeek column counting the week's check-ins that logged this factor."""
+        return f"{self.key}_logged"
+
+    @property
+    def logged(self) -> Q:
+        """The check-ins that logged this factor, as a filter."""
+        return Q(*((f"{name}__isnull", False) for name in self.field_names), _connector=Q.OR)
+
+    def logged_sql(self, column) -> str:
+        """The same condition as SQL; `column(name)` gives a field's quoted column."""
+        return "(" + " OR ".join(f"{column(name)} IS NOT NULL" for name in self.field_names) + ")"
+
+    def logged_on(self, row) -> bool:
+        """Whether a check-in (or any object with the fields) logged this factor."""
+        return any(getattr(row, name) is not None for name in self.field_names)
+
+    def positive_on(self, row) -> bool:
+        """Some of it that day: a number above zero or a yes (never a judgement of the amount)."""
+        return any(
+            (value is True) if field.kind == "yes_no" else (value or 0) > 0
+            for field in self.fields
+            if (value := getattr(row, field.name)) is not None
+        )
+
+
+FACTORS: tuple[Factor, ...] = (
+    Factor(
+        key="sleep",
+        label="Sleep",
+        note_factor="sleep",
+        fields=(
+            Field(
+                name="sleep_hours",
+                heading="Sleep (hours)",
+                column="Hours",
+                low=0,
+                high=SLEEP_HOURS_MAX,
+                summary_label="Hours slept",
+                unit=" hours",
+                week_text="{avg} hours on average",
+                fhir=Fhir(LOINC, "93832-4", "Sleep duration", "quantity", ("h", "hours")),
+                chart=Chart("line", "Hours slept", "sleep-hours", at_least=12, step=4),
+            ),
+            Field(
+                name="sleep_quality",
+                heading="Sleep quality (1–5)",
+                column="Quality (1–5)",
+                low=SLEEP_QUALITY_RANGE[0],
+                high=SLEEP_QUALITY_RANGE[1],
+                summary_label="Sleep quality (1 very poor, 5 very good)",
+                week_text="quality {avg} of 5 on average",
+                fhir=Fhir(OWN_CODES, "sleep-quality", "Self-rated sleep quality (1 to 5)", "integer"),
+                chart=Chart("line", "Sleep quality, 1 to 5", "sleep-quality", low=1, high=5),
+            ),
+        ),
+    ),
+    Factor(
+        key="stress",
+        label="Stress",
+        note_factor="stress",
+        fields=(
+            Field(
+                name="stress",
+                heading="Stress (0–10)",
+                column="Stress (0–10)",
+                low=STRESS_RANGE[0],
+                high=STRESS_RANGE[1],
+                summary_label="Stress (0 no stress at all, 10 the most I can imagine)",
+                week_text="{avg} on average on the 0 to 10 scale",
+                fhir=Fhir(
+                    OWN_CODES, "stress-rating", "Self-rated stress (0 none to 10 the most imaginable)", "integer"
+                ),
+                chart=Chart("line", "Stress, 0 to 10", "stress", high=10, step=2),
+            ),
+        ),
+    ),
+    Factor(
+        key="omega3",
+        label="Omega-3",
+        note_factor="omega3",
+        week_text="foods or supplement on {positive} of the {logged} logged",
+        summary_text="omega-3 foods or supplement on {positive} of them",
+        fields=(
+            Field(
+                name="omega3_servings",
+                heading="Omega-3 food servings",
+                column="Food servings",
+                low=0,
+                high=OMEGA3_SERVINGS_MAX,
+                fhir=Fhir(OWN_CODES, "omega3-food-servings", "Servings of omega-3-rich foods", "integer"),
+                chart=Chart(
+                    "bar",
+                    "Bars: servings of omega-3-rich foods.",
+                    "omega3",
+                    at_least=4,
+                    step=2,
+                    marks="omega3_supplement",
+                ),
+            ),
+            Field(
+                name="omega3_supplement",
+                heading="Omega-3 supplement",
+                column="Supplement",
+                kind="yes_no",
+                fhir=Fhir(OWN_CODES, "omega3-usual-supplement", "Took usual omega-3 supplement", "boolean"),
+            ),
+        ),
+    ),
+    Factor(
+        key="fruit_veg",
+        label="Fruit & vegetables",
+        note_factor="nutrition",
+        fields=(
+            Field(
+                name="fruit_veg_servings",
+                heading="Fruit & vegetable servings",
+                column="Servings",
+                low=0,
+                high=FRUIT_VEG_SERVINGS_MAX,
+                summary_label="Fruit and vegetables",
+                unit=" servings",
+                week_text="{avg} servings on average",
+                fhir=Fhir(OWN_CODES, "fruit-veg-servings", "Servings of fruit and vegetables", "integer"),
+                chart=Chart("bar", "Servings of fruit and vegetables", "fruit-veg", at_least=10, step=5),
+            ),
+        ),
+    ),
+)
+
+FACTOR_BY_KEY = {factor.key: factor for factor in FACTORS}
+FIELDS: tuple[Field, ...] = tuple(field for factor in FACTORS for field in factor.fields)
+FIELD_BY_NAME = {field.name: field for field in FIELDS}
+FACTOR_OF_FIELD = {field.name: factor for factor in FACTORS for field in factor.fields}
+# Every factor field of a check-in, in the order the form asks them.
+FACTOR_FIELDS: tuple[str, ...] = tuple(field.name for field in FIELDS)
+
+
+def any_factor_logged() -> Q:
+    """A check-in that logs at least one factor (the database refuses any other)."""
+    return Q(*((f"{name}__isnull", False) for name in FACTOR_FIELDS), _connector=Q.OR)

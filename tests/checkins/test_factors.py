@@ -29,7 +29,7 @@ def test_it_gives_every_factor_a_rollup_column_and_a_kind_of_note():
 def test_it_gives_every_field_a_fhir_code_and_a_heading():
     for factor in FACTORS:
         for field in factor.fields:
-            assert field.fhir.code and field.fhir.display and field.heading and field.column
+            assert all((field.fhir.code, field.fhir.display, field.heading, field.column)), field.name
 
 
 values = st.fixed_dictionaries(

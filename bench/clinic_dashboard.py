@@ -30,7 +30,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("DJANGO_HTTPS", "0")  # the test client speaks plain http: no HTTPS redirect
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

@@ -48,7 +48,7 @@ class _Counting:
         self.per_recipient = Counter()
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         with self.lock:
             self.per_recipient.update(envelope.rcpt_tos)
         return "250 OK"
@@ -187,7 +187,7 @@ def start_worker(pool, concurrency, log_path):
                "--without-heartbeat", "-n", f"bench-reminders-{os.getpid()}@%h"]  # fmt: skip
     log = open(log_path, "w")  # noqa: SIM115 (closed in stop_worker)
     # Our own interpreter and fixed arguments: nothing from outside reaches the command.
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT
     )
     deadline = time.monotonic() + 60

@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wellness.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -130,7 +130,7 @@ def _rebuild_rollups():
 
 def _count(table):
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - a fixed table name
+        cursor.execute(f"SELECT count(*) FROM {table}")
         return cursor.fetchone()[0]
 
 

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_failing_statement_undoes_the_ones_before_it():
     patient = UserFactory()
     insert = (
-        f"INSERT INTO {CheckIn._meta.db_table} (patient_id, day, stress, note, created_at, updated_at) "  # noqa: S608
+        f"INSERT INTO {CheckIn._meta.db_table} (patient_id, day, stress, note, created_at, updated_at) "
         "VALUES (%s, %s, %s, '', %s, %s)",
         [patient.pk, TODAY, 3, "2026-11-27 12:00:00", "2026-11-27 12:00:00"],
     )

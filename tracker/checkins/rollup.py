@@ -162,7 +162,7 @@ def rollup_rebuild(*, patient_ids: Iterable[int] | None = None) -> int:
     with transaction.atomic():
         weeks.delete()
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {table} ({columns}) {select_sql}", params)  # noqa: S608 (names are ours)
+            cursor.execute(f"INSERT INTO {table} ({columns}) {select_sql}", params)
             written = cursor.rowcount
         enrolments.update(**_flag_expressions())
     return written

@@ -85,39 +85,49 @@ def clinician_invitation(request, token):
         invitation = clinician_invite_read(token=token)
     except InvitationInvalid as invalid:
         return render(request, "tracker/invitation_invalid.html", {"message": str(invalid)}, status=400)
-    user = request.user
     account = invited_account(invitation=invitation)
     context = {"invitation": invitation, "account": account, "refusal": None, "form": None}
+    if request.user.is_authenticated:
+        return _accept_invitation(request, invitation, context)
+    if account is None:
+        return _sign_up_from_invitation(request, invitation, context)
+    return render(request, "tracker/clinician_invitation.html", context)
+
+
+def _accept_invitation(request, invitation, context):
+    """A logged-in user accepts (POST) or is asked to."""
     status = 200
-    if user.is_authenticated:
-        if request.method == "POST":
-            try:
-                clinician_invite_accept(invitation=invitation, user=user)
-            except InvitationRefused as refused:
-                context["refusal"] = str(refused)
-                status = 400
-            else:
-                messages.success(request, f"You are now a clinician of {invitation.clinic.name}.")
-                return redirect("clinician_home")
-    elif account is None:
-        # No account yet: the invited clinician creates one here.
-        form = ClinicianSignupForm(request.POST or None, email=invitation.email)
-        if request.method == "POST":
-            if form.is_valid():
-                data = form.cleaned_data
-                try:
-                    new_user = clinician_signup(
-                        invitation=invitation,
-                        password=data["password1"],
-                        first_name=data["first_name"],
-                        time_zone=data["time_zone"],
-                    )
-                except EmailTaken:
-                    form.add_error(None, "An account with this email already exists. Log in to accept.")
-                else:
-                    login(request, new_user, backend="tracker.accounts.backends.UserBackend")
-                    messages.success(request, f"Welcome! You are now a clinician of {invitation.clinic.name}.")
-                    return redirect("clinician_home")
+    if request.method == "POST":
+        try:
+            clinician_invite_accept(invitation=invitation, user=request.user)
+        except InvitationRefused as refused:
+            context["refusal"] = str(refused)
             status = 400
-        context["form"] = form
+        else:
+            messages.success(request, f"You are now a clinician of {invitation.clinic.name}.")
+            return redirect("clinician_home")
     return render(request, "tracker/clinician_invitation.html", context, status=status)
+
+
+def _sign_up_from_invitation(request, invitation, context):
+    """No account yet: the invited clinician creates one here."""
+    form = ClinicianSignupForm(request.POST or None, email=invitation.email)
+    context["form"] = form
+    if request.method != "POST":
+        return render(request, "tracker/clinician_invitation.html", context)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            new_user = clinician_signup(
+                invitation=invitation,
+                password=data["password1"],
+                first_name=data["first_name"],
+                time_zone=data["time_zone"],
+            )
+        except EmailTaken:
+            form.add_error(None, "An account with this email already exists. Log in to accept.")
+        else:
+            login(request, new_user, backend="tracker.accounts.backends.UserBackend")
+            messages.success(request, f"Welcome! You are now a clinician of {invitation.clinic.name}.")
+            return redirect("clinician_home")
+    return render(request, "tracker/clinician_invitation.html", context, status=400)

@@ -75,17 +75,7 @@ def format_apa(citation: Citation) -> SafeString:
 
     container = _shown(citation, "container")
     if is_article and container:
-        source = format_html("<em>{}</em>", container)
-        volume = _shown(citation, "volume")
-        if volume:
-            source = format_html("{}, <em>{}</em>", source, volume)
-            if _shown(citation, "issue"):
-                source = format_html("{}({})", source, _shown(citation, "issue"))
-        if _shown(citation, "pages"):
-            source = format_html("{}, {}", source, _shown(citation, "pages").replace("-", "\u2013"))
-        elif _shown(citation, "article_number"):
-            source = format_html("{}, Article {}", source, _shown(citation, "article_number"))
-        parts.append(format_html("{}.", source))
+        parts.append(_journal_source(citation, container))
     elif container and container not in citation.authors:
         parts.append(escape(_end(container)))  # a web page's site name, unless it is the author
 
@@ -97,6 +87,21 @@ def format_apa(citation: Citation) -> SafeString:
         if extra:
             parts.append(format_html('<span class="ref-note">{}</span>', extra))
     return mark_safe(" ".join(str(p) for p in parts))  # noqa: S308 (every part is escaped above)
+
+
+def _journal_source(citation: Citation, journal: str) -> SafeString:
+    """ "*Journal*, *volume*(issue), pages." with only the confirmed parts."""
+    source = format_html("<em>{}</em>", journal)
+    volume = _shown(citation, "volume")
+    if volume:
+        source = format_html("{}, <em>{}</em>", source, volume)
+        if _shown(citation, "issue"):
+            source = format_html("{}({})", source, _shown(citation, "issue"))
+    if _shown(citation, "pages"):
+        source = format_html("{}, {}", source, _shown(citation, "pages").replace("-", "\u2013"))
+    elif _shown(citation, "article_number"):
+        source = format_html("{}, Article {}", source, _shown(citation, "article_number"))
+    return format_html("{}.", source)
 
 
 def apa_text(citation: Citation) -> str:

@@ -81,7 +81,9 @@ def _luminance(hex_colour):
 
 
 def test_every_chart_colour_has_3_to_1_contrast_on_white():
-    css = (Path(settings.BASE_DIR) / "static" / "css" / "trends.css").read_text()
+    css = "".join(
+        (Path(settings.BASE_DIR) / "static" / "css" / name).read_text() for name in ("charts.css", "trends.css")
+    )
     decorative = {"#fff", "#e9ecef"}  # backgrounds, grid lines and the score track
     colours = set(re.findall(r"(?:fill|stroke|color):\s*(#[0-9a-fA-F]{3,6})", css)) - decorative
     assert len(colours) >= 6

@@ -104,6 +104,21 @@ def test_the_dashboard_shows_aggregates_and_never_a_patient(client, charlie, ali
     assert "<script>" not in html
 
 
+def test_it_draws_the_weekly_chart_named_by_its_title_and_description_beside_its_table(
+    client, charlie, alices_clinic, populated
+):
+    client.force_login(charlie)
+    html = client.get(reverse("clinic_dashboard", args=[alices_clinic.pk])).content.decode()
+    assert "/static/css/charts.css" in html
+    assert 'role="img" aria-labelledby="trend-title trend-desc"' in html
+    assert '<title id="trend-title">Weekly active patients, 12 weeks</title>' in html
+    assert '<desc id="trend-desc">Over the 12 weeks' in html
+    assert html.count('class="chart-withheld"') == 11  # no one checked in before this week: withheld, not zero
+    assert html.count('class="chart-bar series-active"') == 1
+    assert "<title>Week of 23 Nov: 8 active</title>" in html
+    assert "<caption>Weekly figures (the chart's data)</caption>" in html  # the table alternative
+
+
 def test_the_dashboard_shows_fewer_than_5_for_small_clinics(client, charlie, alices_clinic, alice):
     clinic_join(patient=alice, clinic=alices_clinic)
     checkin_save(patient=alice, day=patient_today(patient=alice), values={"stress": 2})

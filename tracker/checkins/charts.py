@@ -1,181 +1,81 @@
-"""Server-side SVG charts for the dashboard.
+"""The patient's dashboard charts, drawn with tracker.core.svg.
 
-Inline SVG needs no JavaScript and works under a strict Content Security
-Policy: colours and fonts come from CSS classes in static/css/trends.css, the
-geometry from presentation attributes, never `style=`. Each chart scales with
-its `viewBox` to the width of a phone. A day that was not logged draws
-nothing (a gap), never a zero; a logged zero draws a thin mark on the axis.
+Each chart shows one value per day of the chart window and fits the width of a phone. A day that
+was not logged draws nothing (a gap), never a zero; a logged zero draws a thin mark on the axis.
 """
 
+import dataclasses
 import datetime as dt
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from tracker.checkins.trends import CalendarDay, DayValues
+from tracker.core.svg import Axis, Frame, Plot, axis_up_to, circle, rect, svg, text
 
-WIDTH = 300
-HEIGHT = 150
-LEFT = 24  # room for the y-axis numbers
-RIGHT = 6
-TOP = 8
-BOTTOM = 22  # room for the dates under the x axis
-
-
-@dataclass(frozen=True)
-class Axis:
-    low: float
-    high: float
-    ticks: tuple[float, ...]
-
-
-def axis_up_to(largest, *, at_least: int, step: int) -> Axis:
-    """0 to the first multiple of `step` at or above both `at_least` and the largest value."""
-    high = max(at_least, step * math.ceil(float(largest or 0) / step))
-    return Axis(0, high, tuple(range(0, high + 1, step)))
-
-
+DAY_FRAME = Frame(width=300, height=150, left=24, right=6, top=8, bottom=22)
 SLEEP_QUALITY_AXIS = Axis(1, 5, (1, 2, 3, 4, 5))
 STRESS_AXIS = Axis(0, 10, (0, 2, 4, 6, 8, 10))
 
 
-def _num(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")
+def _day_plot(days: Sequence[dt.date], axis: Axis, frame: Frame = DAY_FRAME) -> tuple[Plot, list[str]]:
+    """A plot with a slot per day, and its axes and date labels: every weekday for a week, else
+    four dates spread along the axis (a label per day would overlap on a phone)."""
+    plot = Plot(frame=frame, axis=axis, slots=len(days))
+    n = len(days)
+    if n <= 7:
+        labels = [(i, f"{day:%a}", "middle") for i, day in enumerate(days)]
+    else:
+        spread = [(0, "start"), (n // 3, "middle"), (2 * n // 3, "middle"), (n - 1, "end")]
+        labels = [(i, f"{days[i]:%-d %b}", anchor) for i, anchor in spread]
+    return plot, plot.axes() + plot.x_labels(labels)
 
 
-class _Plot:
-    """Maps day indexes and values to SVG coordinates for one chart."""
-
-    def __init__(self, *, days: Sequence[dt.date], axis: Axis, top: int = TOP, height: int = HEIGHT):
-        self.days = days
-        self.axis = axis
-        self.top = top
-        self.height = height
-        self.bottom = height - BOTTOM
-        self.step = (WIDTH - LEFT - RIGHT) / len(days)
-
-    def x(self, index: int) -> float:
-        return LEFT + (index + 0.5) * self.step
-
-    def y(self, value) -> float:
-        low, high = self.axis.low, self.axis.high
-        return self.bottom - (float(value) - low) / (high - low) * (self.bottom - self.top)
-
-    def frame(self) -> list[str]:
-        parts = []
-        for tick in self.axis.ticks:
-            y = _num(self.y(tick))
-            parts.append(f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>')
-            parts.append(
-                f'<text class="chart-tick" x="{LEFT - 4}" y="{y}" dy="0.35em" text-anchor="end">{_num(tick)}</text>'
-            )
-        parts.append(
-            f'<line class="chart-axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{self.bottom}" y2="{self.bottom}"/>'
-        )
-        parts.extend(self._date_labels())
-        return parts
-
-    def _date_labels(self) -> list[str]:
-        n = len(self.days)
-        if n <= 7:
-            labelled = [(i, "middle", f"{day:%a}") for i, day in enumerate(self.days)]
-        else:
-            labelled = [(0, "start"), (n // 3, "middle"), (2 * n // 3, "middle"), (n - 1, "end")]
-            labelled = [(i, anchor, f"{self.days[i]:%-d %b}") for i, anchor in labelled]
-        y = self.height - 6
-        parts = []
-        for index, anchor, text in labelled:
-            x = self.x(index)
-            if anchor == "start":
-                x -= self.step / 2
-            elif anchor == "end":
-                x += self.step / 2
-            parts.append(f'<text class="chart-tick" x="{_num(x)}" y="{y}" text-anchor="{anchor}">{text}</text>')
-        return parts
+def _largest(values: Sequence) -> float:
+    return max((value for value in values if value is not None), default=0)
 
 
-def _svg(parts: list[str], *, kind: str, height: int, labelled_by: str) -> SafeString:
-    body = "".join(parts)
-    return mark_safe(  # noqa: S308 - every piece is a number, a date or escaped text
-        f'<svg class="chart chart-{kind}" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-labelledby="{escape(labelled_by)}" focusable="false">{body}</svg>'
-    )
+def _svg(parts: list[str], frame: Frame, labelled_by: str) -> SafeString:
+    return svg(parts, width=frame.width, height=frame.height, labelled_by=labelled_by)
 
 
 def line_chart(days: Sequence[dt.date], values: Sequence, *, axis: Axis, series: str, labelled_by: str) -> SafeString:
     """A line through the logged days, broken where a day was not logged; a dot on every logged day."""
-    plot = _Plot(days=days, axis=axis)
-    parts = plot.frame()
-    segments, current = [], []
-    for index, value in enumerate(values):
-        if value is None:
-            if current:
-                segments.append(current)
-            current = []
-        else:
-            current.append((plot.x(index), plot.y(value)))
-    if current:
-        segments.append(current)
-    radius = 2.5 if len(days) <= 30 else 1.6
-    for segment in segments:
-        if len(segment) > 1:
-            path = " L".join(f"{_num(x)} {_num(y)}" for x, y in segment)
-            parts.append(f'<path class="chart-line series-{series}" d="M{path}"/>')
-        parts.extend(
-            f'<circle class="chart-dot series-{series}" cx="{_num(x)}" cy="{_num(y)}" r="{radius}"/>'
-            for x, y in segment
-        )
-    return _svg(parts, kind="line", height=HEIGHT, labelled_by=labelled_by)
+    plot, parts = _day_plot(days, axis)
+    parts += plot.line(values, series=series, radius=2.5 if len(days) <= 30 else 1.6)
+    return _svg(parts, DAY_FRAME, labelled_by)
 
 
-def _bars(plot: _Plot, values: Sequence, *, series: str) -> list[str]:
-    width = max(plot.step * 0.7, 1.0)
-    parts = []
-    for index, value in enumerate(values):
-        if value is None:
-            continue
-        x = _num(plot.x(index) - width / 2)
-        if value == 0:
-            # A logged zero: a thin mark on the axis, so it differs from a day not logged.
-            parts.append(f'<rect class="chart-zero" x="{x}" y="{plot.bottom - 2}" width="{_num(width)}" height="2"/>')
-            continue
-        y = plot.y(value)
-        parts.append(
-            f'<rect class="chart-bar series-{series}" x="{x}" y="{_num(y)}" '
-            f'width="{_num(width)}" height="{_num(plot.bottom - y)}"/>'
-        )
-    return parts
+def _bars(plot: Plot, values: Sequence, *, series: str) -> list[str]:
+    return [plot.bar(i, value, series=series) for i, value in enumerate(values) if value is not None]
 
 
 def bar_chart(days: Sequence[dt.date], values: Sequence, *, axis: Axis, series: str, labelled_by: str) -> SafeString:
-    plot = _Plot(days=days, axis=axis)
-    return _svg(plot.frame() + _bars(plot, values, series=series), kind="bar", height=HEIGHT, labelled_by=labelled_by)
+    plot, parts = _day_plot(days, axis)
+    return _svg(parts + _bars(plot, values, series=series), DAY_FRAME, labelled_by)
 
 
 SUPPLEMENT_BAND = 30  # a "Supplement" label, then a row of marks, above the bars
+OMEGA3_FRAME = dataclasses.replace(
+    DAY_FRAME, height=DAY_FRAME.height + SUPPLEMENT_BAND, top=DAY_FRAME.top + SUPPLEMENT_BAND
+)
 
 
 def omega3_chart(rows: Sequence[DayValues], *, labelled_by: str) -> SafeString:
     """Bars of omega-3 food servings, under a row of supplement marks: a filled dot for yes, a ring for no."""
-    days = [row.day for row in rows]
     servings = [row.omega3_servings for row in rows]
-    height = HEIGHT + SUPPLEMENT_BAND
-    plot = _Plot(days=days, axis=axis_up_to(max((s for s in servings if s), default=0), at_least=4, step=2),
-                 top=TOP + SUPPLEMENT_BAND, height=height)  # fmt: skip
-    parts = plot.frame()
-    parts.append(f'<text class="chart-tick" x="{LEFT}" y="{TOP}" dy="0.7em">Supplement</text>')
-    band_y = TOP + 19
+    axis = axis_up_to(_largest(servings), at_least=4, step=2)
+    plot, parts = _day_plot([row.day for row in rows], axis, OMEGA3_FRAME)
+    parts.append(text(DAY_FRAME.left, DAY_FRAME.top, "Supplement", dy="0.7em"))
+    band_y = DAY_FRAME.top + 19
     radius = min(3.0, max(plot.step * 0.35, 1.2))
-    for index, row in enumerate(rows):
-        if row.omega3_supplement is None:
-            continue
-        kind = "chart-dot series-omega3" if row.omega3_supplement else "chart-ring series-omega3"
-        parts.append(f'<circle class="{kind}" cx="{_num(plot.x(index))}" cy="{band_y}" r="{_num(radius)}"/>')
+    parts.extend(
+        circle(plot.x(i), band_y, radius, css=f"{'chart-dot' if row.omega3_supplement else 'chart-ring'} series-omega3")
+        for i, row in enumerate(rows)
+        if row.omega3_supplement is not None
+    )
     parts.extend(_bars(plot, servings, series="omega3"))
-    return _svg(parts, kind="bar", height=height, labelled_by=labelled_by)
+    return _svg(parts, OMEGA3_FRAME, labelled_by)
 
 
 CELL = 11
@@ -191,35 +91,26 @@ def calendar_chart(weeks: Sequence[Sequence[CalendarDay]], *, labelled_by: str) 
     the two differ in shape as well as colour; days after today are not drawn.
     """
     pitch = CELL + GAP
-    width = CAL_LEFT + len(weeks) * pitch
-    height = CAL_TOP + 7 * pitch
-    parts = []
-    for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"), (6, "Sun")):
-        y = CAL_TOP + row * pitch + CELL / 2
-        parts.append(
-            f'<text class="chart-tick" x="{CAL_LEFT - 4}" y="{_num(y)}" dy="0.35em" text-anchor="end">{name}</text>'
-        )
+    parts = [
+        text(CAL_LEFT - 4, CAL_TOP + row * pitch + CELL / 2, name, anchor="end", dy="0.35em")
+        for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"), (6, "Sun"))
+    ]
     previous_month = None
     for column, week in enumerate(weeks):
         x = CAL_LEFT + column * pitch
         month = week[0].day.month
         if month != previous_month and column < len(weeks) - 1:
-            parts.append(f'<text class="chart-tick" x="{x}" y="{CAL_TOP - 4}">{week[0].day:%b}</text>')
+            parts.append(text(x, CAL_TOP - 4, f"{week[0].day:%b}"))
         previous_month = month
         for row, cell in enumerate(week):
             if cell.future:
                 continue
-            y = CAL_TOP + row * pitch
             kind, words = ("cal-yes", "checked in") if cell.checked_in else ("cal-no", "no check-in")
             parts.append(
-                f'<rect class="{kind}" x="{x + 0.5}" y="{y + 0.5}" width="{CELL - 1}" height="{CELL - 1}" rx="2">'
-                f"<title>{cell.day:%a %-d %b %Y}: {words}</title></rect>"
-            )
-    body = "".join(parts)
-    return mark_safe(  # noqa: S308 - numbers, dates and fixed words only
-        f'<svg class="chart chart-calendar" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{escape(labelled_by)}" focusable="false">{body}</svg>'
-    )
+                rect(x + 0.5, CAL_TOP + row * pitch + 0.5, CELL - 1, CELL - 1, css=kind, rx=2,
+                     title=f"{cell.day:%a %-d %b %Y}: {words}")
+            )  # fmt: skip
+    return svg(parts, width=CAL_LEFT + len(weeks) * pitch, height=CAL_TOP + 7 * pitch, labelled_by=labelled_by)
 
 
 def dashboard_charts(rows: Sequence[DayValues], calendar: Sequence[Sequence[CalendarDay]]) -> dict[str, SafeString]:
@@ -231,7 +122,7 @@ def dashboard_charts(rows: Sequence[DayValues], calendar: Sequence[Sequence[Cale
         "sleep_hours": line_chart(
             days,
             hours,
-            axis=axis_up_to(max((h for h in hours if h is not None), default=0), at_least=12, step=4),
+            axis=axis_up_to(_largest(hours), at_least=12, step=4),
             series="sleep-hours",
             labelled_by="summary-sleep-hours",
         ),
@@ -249,7 +140,7 @@ def dashboard_charts(rows: Sequence[DayValues], calendar: Sequence[Sequence[Cale
         "fruit_veg_servings": bar_chart(
             days,
             fruit_veg,
-            axis=axis_up_to(max((v for v in fruit_veg if v is not None), default=0), at_least=10, step=5),
+            axis=axis_up_to(_largest(fruit_veg), at_least=10, step=5),
             series="fruit-veg",
             labelled_by="summary-fruit-veg",
         ),

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from tracker.audit.services import audit_record
-from tracker.clinics.charts import bar_chart
+from tracker.clinics.charts import weekly_active_chart
 from tracker.clinics.disclosure import engagement_csv_rows, engagement_report
 from tracker.clinics.engagement import clinic_engagement
 from tracker.clinics.forms import ClinicianInviteForm, DashboardPeriodForm
@@ -69,16 +69,6 @@ def clinic_dashboard(request, clinic_id):
     membership = _membership_or_404(request, clinic_id)
     form, valid, report = _report(request, membership)
     _audit_view(request, membership, report, AuditEvent.Action.DASHBOARD_VIEWED)
-    chart = bar_chart(
-        [
-            (
-                f"{row.week_start:%-d %b}",
-                None if row.active.withheld else row.active.value,
-                f"Week of {row.week_start:%-d %b}: {row.active.text} active",
-            )
-            for row in report.rows
-        ]
-    )
     context = {
         "membership": membership,
         "clinic": membership.clinic,
@@ -86,7 +76,7 @@ def clinic_dashboard(request, clinic_id):
         "join_url": request.build_absolute_uri(reverse("join", args=[membership.clinic.invite_code])),
         "form": form,
         "report": report,
-        "chart": chart,
+        "chart": weekly_active_chart(report),
         "csv_query": request.GET.urlencode() if valid else "",
     }
     return render(request, "tracker/clinic_dashboard.html", context, status=200 if valid else 400)

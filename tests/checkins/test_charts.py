@@ -3,11 +3,20 @@
 import datetime as dt
 import re
 
-from tracker.checkins.charts import STRESS_AXIS, bar_chart, calendar_chart, line_chart, omega3_chart
+from tracker.checkins.charts import bar_chart, calendar_chart, field_axis, line_chart, marked_bar_chart
 from tracker.checkins.trends import DayValues, calendar_weeks
 from tracker.core.svg import axis_up_to
+from tracker.models import FIELD_BY_NAME
 
 TODAY = dt.date(2026, 11, 27)
+STRESS_AXIS = field_axis(FIELD_BY_NAME["stress"].chart, [])
+OMEGA3 = FIELD_BY_NAME["omega3_servings"]
+
+
+def omega3_chart(rows, *, labelled_by):
+    return marked_bar_chart(rows, field=OMEGA3, axis=field_axis(OMEGA3.chart, [2]), labelled_by=labelled_by)
+
+
 DAYS = [TODAY - dt.timedelta(days=6 - i) for i in range(7)]
 
 
@@ -42,6 +51,13 @@ def test_omega3_marks_the_supplement_yes_and_no_differently():
     assert svg.count('<circle class="chart-ring') == 1
     assert svg.count('class="chart-bar') == 1
     assert svg.count('class="chart-zero"') == 1
+    assert ">Supplement</text>" in svg  # the row of marks says what it is
+
+
+def test_it_draws_each_ratings_fixed_scale_and_counts_up_to_the_largest_value():
+    assert STRESS_AXIS.ticks == (0, 2, 4, 6, 8, 10)
+    assert field_axis(FIELD_BY_NAME["sleep_quality"].chart, []).ticks == (1, 2, 3, 4, 5)
+    assert field_axis(FIELD_BY_NAME["sleep_hours"].chart, [13]).high == 16  # 0 to 16 in steps of 4
 
 
 def test_the_calendar_fills_checkin_days_and_outlines_the_others():

@@ -10,12 +10,13 @@ from collections.abc import Sequence
 
 from django.utils.safestring import SafeString
 
+from tracker.checkins.summaries import summary_id
 from tracker.checkins.trends import CalendarDay, DayValues
 from tracker.core.svg import Axis, Frame, Plot, axis_up_to, circle, rect, svg, text
+from tracker.models import FACTORS, FIELD_BY_NAME, Factor, Field
+from tracker.models.factors import Chart
 
 DAY_FRAME = Frame(width=300, height=150, left=24, right=6, top=8, bottom=22)
-SLEEP_QUALITY_AXIS = Axis(1, 5, (1, 2, 3, 4, 5))
-STRESS_AXIS = Axis(0, 10, (0, 2, 4, 6, 8, 10))
 
 
 def _day_plot(days: Sequence[dt.date], axis: Axis, frame: Frame = DAY_FRAME) -> tuple[Plot, list[str]]:
@@ -55,27 +56,26 @@ def bar_chart(days: Sequence[dt.date], values: Sequence, *, axis: Axis, series: 
     return _svg(parts + _bars(plot, values, series=series), DAY_FRAME, labelled_by)
 
 
-SUPPLEMENT_BAND = 30  # a "Supplement" label, then a row of marks, above the bars
-OMEGA3_FRAME = dataclasses.replace(
-    DAY_FRAME, height=DAY_FRAME.height + SUPPLEMENT_BAND, top=DAY_FRAME.top + SUPPLEMENT_BAND
-)
+MARKS_BAND = 30  # a label, then a row of yes/no marks, above the bars
+MARKED_FRAME = dataclasses.replace(DAY_FRAME, height=DAY_FRAME.height + MARKS_BAND, top=DAY_FRAME.top + MARKS_BAND)
 
 
-def omega3_chart(rows: Sequence[DayValues], *, labelled_by: str) -> SafeString:
-    """Bars of omega-3 food servings, under a row of supplement marks: a filled dot for yes, a ring for no."""
-    servings = [row.omega3_servings for row in rows]
-    axis = axis_up_to(_largest(servings), at_least=4, step=2)
-    plot, parts = _day_plot([row.day for row in rows], axis, OMEGA3_FRAME)
-    parts.append(text(DAY_FRAME.left, DAY_FRAME.top, "Supplement", dy="0.7em"))
+def marked_bar_chart(rows: Sequence[DayValues], *, field: Field, axis: Axis, labelled_by: str) -> SafeString:
+    """Bars of `field`, under a row of marks for its chart's yes/no field (omega-3 foods under the
+    supplement): a filled dot for yes, a ring for no, nothing when not answered."""
+    marks = FIELD_BY_NAME[field.chart.marks]
+    series = field.chart.series
+    plot, parts = _day_plot([row.day for row in rows], axis, MARKED_FRAME)
+    parts.append(text(DAY_FRAME.left, DAY_FRAME.top, marks.column, dy="0.7em"))
     band_y = DAY_FRAME.top + 19
     radius = min(3.0, max(plot.step * 0.35, 1.2))
     parts.extend(
-        circle(plot.x(i), band_y, radius, css=f"{'chart-dot' if row.omega3_supplement else 'chart-ring'} series-omega3")
+        circle(plot.x(i), band_y, radius, css=f"{'chart-dot' if answer else 'chart-ring'} series-{series}")
         for i, row in enumerate(rows)
-        if row.omega3_supplement is not None
+        if (answer := getattr(row, marks.name)) is not None
     )
-    parts.extend(_bars(plot, servings, series="omega3"))
-    return _svg(parts, OMEGA3_FRAME, labelled_by)
+    parts.extend(_bars(plot, [getattr(row, field.name) for row in rows], series=series))
+    return _svg(parts, MARKED_FRAME, labelled_by)
 
 
 CELL = 11
@@ -113,36 +113,31 @@ def calendar_chart(weeks: Sequence[Sequence[CalendarDay]], *, labelled_by: str) 
     return svg(parts, width=CAL_LEFT + len(weeks) * pitch, height=CAL_TOP + 7 * pitch, labelled_by=labelled_by)
 
 
-def dashboard_charts(rows: Sequence[DayValues], calendar: Sequence[Sequence[CalendarDay]]) -> dict[str, SafeString]:
-    """Every chart on the dashboard, keyed by the id of the text that describes it."""
+def field_axis(chart: Chart, values: Sequence) -> Axis:
+    """A fixed scale (a 1 to 5 rating) or one from 0 up to the largest value logged."""
+    if chart.high is not None:
+        return Axis(chart.low, chart.high, tuple(range(int(chart.low), int(chart.high) + 1, chart.step)))
+    return axis_up_to(_largest(values), at_least=chart.at_least, step=chart.step)
+
+
+def field_chart(rows: Sequence[DayValues], factor: Factor, field: Field) -> SafeString:
     days = [row.day for row in rows]
-    hours = [row.sleep_hours for row in rows]
-    fruit_veg = [row.fruit_veg_servings for row in rows]
-    return {
-        "sleep_hours": line_chart(
-            days,
-            hours,
-            axis=axis_up_to(_largest(hours), at_least=12, step=4),
-            series="sleep-hours",
-            labelled_by="summary-sleep-hours",
-        ),
-        "sleep_quality": line_chart(
-            days,
-            [row.sleep_quality for row in rows],
-            axis=SLEEP_QUALITY_AXIS,
-            series="sleep-quality",
-            labelled_by="summary-sleep-quality",
-        ),
-        "stress": line_chart(
-            days, [row.stress for row in rows], axis=STRESS_AXIS, series="stress", labelled_by="summary-stress"
-        ),
-        "omega3_servings": omega3_chart(rows, labelled_by="summary-omega3"),
-        "fruit_veg_servings": bar_chart(
-            days,
-            fruit_veg,
-            axis=axis_up_to(_largest(fruit_veg), at_least=10, step=5),
-            series="fruit-veg",
-            labelled_by="summary-fruit-veg",
-        ),
-        "calendar": calendar_chart(calendar, labelled_by="summary-calendar"),
+    values = [getattr(row, field.name) for row in rows]
+    axis, labelled_by = field_axis(field.chart, values), summary_id(factor, field)
+    if field.chart.marks:
+        return marked_bar_chart(rows, field=field, axis=axis, labelled_by=labelled_by)
+    draw = line_chart if field.chart.kind == "line" else bar_chart
+    return draw(days, values, axis=axis, series=field.chart.series, labelled_by=labelled_by)
+
+
+def dashboard_charts(rows: Sequence[DayValues], calendar: Sequence[Sequence[CalendarDay]]) -> dict[str, SafeString]:
+    """Every chart on the dashboard: one per charted field of the factor registry, keyed by the
+    field's name, and the check-in calendar."""
+    charts = {
+        field.name: field_chart(rows, factor, field)
+        for factor in FACTORS
+        for field in factor.fields
+        if field.chart is not None
     }
+    charts["calendar"] = calendar_chart(calendar, labelled_by="summary-calendar")
+    return charts

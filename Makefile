@@ -10,7 +10,8 @@ PIP_INSTALL := $(PIP) install --quiet --disable-pip-version-check --build-constr
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed serve-prod clean
+.PHONY: run test lint format migrate seed serve-prod collectstatic screenshots clean
+.PHONY: bench-install bench-dashboard bench-clinic bench-reminders loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,10 @@ $(VENV)/.installed: $(BIN)/python requirements.txt build-constraints.txt
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PIP_INSTALL) -r requirements-dev.txt
+	touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed-dev requirements-bench.txt
+	$(PIP_INSTALL) -r requirements-bench.txt
 	touch $@
 
 migrate: $(VENV)/.installed
@@ -44,6 +49,36 @@ serve-prod: $(VENV)/.installed
 	mkdir -p var
 	bin/serve-prod
 
+## make collectstatic: hashed, compressed static files under staticfiles/, as production serves them
+collectstatic: $(VENV)/.installed
+	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=localhost \
+	  DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  $(BIN)/python manage.py collectstatic --noinput -v 0
+
+## make screenshots: the README's two screenshots, from the demo data, with Debian's Chromium
+screenshots: seed $(VENV)/.installed-dev
+	$(BIN)/python bin/screenshots.py
+
+# Benchmarks (docs/performance.md). Each takes BENCH_DATABASE_URL and BENCH_REDIS_URL to use a
+# database of your own (defaults in docs/configuration.md) and BENCH_ARGS for the script.
+bench-install: $(VENV)/.installed-bench
+
+## make bench-dashboard: the patient dashboard with three years of history (SQLite, or BENCH_DATABASE_URL)
+bench-dashboard: $(VENV)/.installed collectstatic
+	$(BIN)/python bench/dashboard.py $(BENCH_ARGS)
+
+## make bench-clinic: the clinic dashboard on 10,000 patients x 365 days (PostgreSQL)
+bench-clinic: $(VENV)/.installed collectstatic
+	$(BIN)/python bench/clinic_dashboard.py $(BENCH_ARGS)
+
+## make bench-reminders: weekly reminders through a Celery worker and Redis to an SMTP sink (PostgreSQL, Redis)
+bench-reminders: $(VENV)/.installed-dev
+	$(BIN)/python bench/reminders.py $(BENCH_ARGS)
+
+## make loadtest: gunicorn under locust, production settings (PostgreSQL, Redis); restarts Redis unless --no-faults
+loadtest: $(VENV)/.installed-bench
+	$(BIN)/python bench/loadtest.py $(BENCH_ARGS)
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -53,4 +88,4 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis staticfiles

@@ -1,10 +1,12 @@
 """Benchmark: the clinic dashboard on a clinic of 10,000 patients x 365 days (PostgreSQL).
 
-    .venv/bin/python bench/clinic_dashboard.py            # generate (once) and measure
-    .venv/bin/python bench/clinic_dashboard.py --regenerate
+    make bench-clinic                                # generate (once) and measure
+    make bench-clinic BENCH_ARGS=--regenerate
 
-Uses DATABASE_URL, default postgres://postgres@127.0.0.1:5432/wt_clinics_bench
-(create the database first: createdb -h 127.0.0.1 -U postgres wt_clinics_bench).
+Uses BENCH_DATABASE_URL (never the app's DATABASE_URL), default
+postgres://postgres@127.0.0.1:5432/wt_clinics_bench, created when missing; generating
+empties its tables first. Static files must be collected first (production settings
+serve them from the manifest): `make bench-clinic` does it.
 Generation is one INSERT ... SELECT generate_series per table, then the rollup
 is rebuilt with rollup_rebuild(), as `manage.py rebuild_rollups` would.
 
@@ -22,7 +24,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wt_clinics_bench")
+
+from benchdb import bench_database_url, create_database_if_missing  # noqa: E402 - bench/, beside this file
+
+create_database_if_missing(bench_database_url("postgres://postgres@127.0.0.1:5432/wt_clinics_bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wellness.settings")
 # Measure as in production: DEBUG off (no query log kept, cached templates).
 os.environ.setdefault("DJANGO_DEBUG", "0")
@@ -146,7 +151,7 @@ def generate():
 
 def main():
     if connection.vendor != "postgresql":
-        sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL to a postgres:// URL.")
+        sys.exit("This benchmark needs PostgreSQL: set BENCH_DATABASE_URL to a postgres:// URL.")
     call_command("migrate", verbosity=0)
     existing = User.objects.filter(role=User.Role.PATIENT).count()
     complete = Clinic.objects.filter(name=CLINIC_NAME).exists() and PatientWeek.objects.exists()

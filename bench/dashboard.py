@@ -1,7 +1,7 @@
 """Benchmark: the patient dashboard for a patient with three years of daily check-ins.
 
-    .venv/bin/python bench/dashboard.py                 # SQLite, in a temporary file
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wellness_bench .venv/bin/python bench/dashboard.py
+    make bench-dashboard                                # SQLite, in a temporary file
+    make bench-dashboard BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/wellness_bench
 
 It renders the dashboard through Django's test client (middleware, session,
 queries, charts and template) several times for each chart period and prints
@@ -11,7 +11,9 @@ where the time goes. The same page for a patient with 30 days of history runs
 alongside as a baseline, and the ratio between the two (measured in the same
 run, so it holds on a busy machine) shows what a long history costs. Settings are the production ones (DJANGO_DEBUG=0).
 
-On PostgreSQL the database is created when missing and migrated; the script
+Static files must be collected first (production settings serve them from the
+manifest): `make bench-dashboard` does it. On PostgreSQL (BENCH_DATABASE_URL,
+never the app's DATABASE_URL) the database is created when missing and migrated; the script
 adds two patients with unique emails and deletes them (and its check-ins) at the
 end, so it leaves every other row alone. Target: at most 50 ms.
 """
@@ -29,34 +31,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchdb import bench_database_url, create_database_if_missing  # noqa: E402 - bench/, beside this file
+
 HISTORY_DAYS = 3 * 365 + 1
 WINDOWS = (7, 30, 90)
 BASELINE_DAYS = 30
 
 
 def _configure(tmp: str) -> None:
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    bench_database_url(f"sqlite:///{tmp}/bench.sqlite3")
     os.environ["DJANGO_SETTINGS_MODULE"] = "wellness.settings"
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + uuid.uuid4().hex)
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
     os.environ["DJANGO_HTTPS"] = "0"  # the test client speaks plain http: no HTTPS redirect
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-
-
-def _create_postgres_database(url: str) -> None:
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    db = dj_database_url.parse(url)
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        return
-    params = {"host": db["HOST"] or None, "port": db["PORT"] or None, "user": db["USER"] or None}
-    params["password"] = db["PASSWORD"] or None
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
 
 
 def _ms(samples):
@@ -71,7 +60,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         _configure(tmp)
-        _create_postgres_database(os.environ["DATABASE_URL"])
+        create_database_if_missing(os.environ["DATABASE_URL"])
 
         import django
 

@@ -1,8 +1,7 @@
 """Load test: gunicorn with production settings on PostgreSQL and Redis, driven
 by locust in headless mode on loopback.
 
-    .venv/bin/python bench/loadtest.py [--users 20] [--seconds 60] [--rounds 3]
-                                       [--phase-seconds 20] [--no-faults]
+    make loadtest [BENCH_ARGS="--users 20 --seconds 60 --rounds 3 --phase-seconds 20 --no-faults"]
 
 Against one gunicorn:
   1. throughput, in alternating phases (--rounds of each): the minimal Django view
@@ -14,7 +13,11 @@ Against one gunicorn:
      open their dashboard. During this run Redis is restarted and one gunicorn
      worker is killed; failed requests are counted and recovery is checked.
 It prints requests per second and p50/p95/p99 per endpoint. Needs PostgreSQL and
-Redis on 127.0.0.1 (make serve-prod's set-up) and `pip install -r requirements-bench.txt`.
+Redis on 127.0.0.1 (make serve-prod's set-up) and locust (`make bench-install`).
+Its database is BENCH_DATABASE_URL (default wellness_load, created when missing;
+never the app's DATABASE_URL); the app's cache, sessions and broker use BENCH_REDIS_URL
+(default database 3). The faults restart the Redis server on 127.0.0.1:6379 itself,
+whatever the database: use --no-faults where others share that server.
 """
 
 import argparse
@@ -33,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PORT = int(os.environ.get("LOAD_PORT", "8031"))
 HOST = f"http://127.0.0.1:{PORT}"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/3"
 OUT = ROOT / "var" / "loadtest"
 REDIS_START = [
     "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
@@ -51,10 +55,10 @@ def production_env():
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         SITE_URL=HOST,
-        DATABASE_URL=os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wellness_load"),
+        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/wellness_load",
         DATABASE_CONN_MAX_AGE="600",
-        REDIS_URL="redis://127.0.0.1:6379/3",
-        CELERY_BROKER_URL="redis://127.0.0.1:6379/4",
+        REDIS_URL=REDIS_URL,
+        CELERY_BROKER_URL=REDIS_URL,
         LOG_LEVEL="WARNING",
         PORT=str(PORT),
         HOST="127.0.0.1",

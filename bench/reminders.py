@@ -1,11 +1,13 @@
 """Benchmark: weekly reminders through a real Celery worker and Redis, to an SMTP sink.
 
-    .venv/bin/python bench/reminders.py                 # 5,000 then 20,000 patients
-    .venv/bin/python bench/reminders.py --sizes 2000    # a quicker look
+    make bench-reminders                             # 5,000 then 20,000 patients
+    make bench-reminders BENCH_ARGS="--sizes 2000"   # a quicker look
 
-For each size it fills PostgreSQL (database wt_reminders_bench) with opted-in,
+For each size it empties and fills PostgreSQL (BENCH_DATABASE_URL, default database
+wt_reminders_bench, created when missing; never the app's DATABASE_URL) with opted-in,
 verified patients who are all due now (a few recent check-ins each), starts
-`celery -A wellness worker` as a separate process on Redis database 6, enqueues
+`celery -A wellness worker` as a separate process on Redis (BENCH_REDIS_URL, default
+database 6, flushed at each size), enqueues
 one dispatch, and times until the SMTP sink (aiosmtpd, in its own process) has
 received every message. Then it sends the same number of similar multipart
 messages with a bare smtplib loop over one connection to the same sink.
@@ -32,9 +34,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DATABASE_NAME = "wt_reminders_bench"
-DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE_NAME}"
-REDIS_URL = "redis://127.0.0.1:6379/6"  # ours alone on the shared Redis
+from benchdb import bench_database_url, create_database_if_missing  # noqa: E402 - bench/, beside this file
+
+DATABASE_URL = bench_database_url("postgres://postgres@127.0.0.1:5432/wt_reminders_bench")
+DATABASE_NAME = DATABASE_URL.rsplit("/", 1)[-1]
+REDIS_URL = os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/6"  # ours alone on the shared Redis
 PORTS = range(8600, 8700)
 ZONES = ["America/New_York", "America/Los_Angeles", "Europe/London", "Europe/Berlin", "Asia/Kolkata",
          "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland"]  # fmt: skip
@@ -128,11 +132,7 @@ def configure(sink_port):
         EMAIL_USE_TLS="0",
         LOG_LEVEL="WARNING",
     )
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone():
-            connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+    create_database_if_missing(DATABASE_URL)
     import django
 
     django.setup()

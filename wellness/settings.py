@@ -1,7 +1,7 @@
 """Settings for the wellness tracker.
 
 Every value that differs between a laptop and production comes from an
-environment variable; the README's configuration table lists them all. Local
+environment variable; docs/configuration.md lists them all. Local
 defaults are safe and need no services: SQLite, emails written to files, and
 Celery tasks run in-process. With DJANGO_DEBUG=0 the secret key and allowed
 hosts must be given, or start-up stops.

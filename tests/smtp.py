@@ -37,14 +37,14 @@ class SmtpSink:
         self.controller = None
 
     # aiosmtpd handler hooks
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         reply = self.refuse.get(address)
         if reply:
             return reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         with self._lock:
             self.received.append(Received(envelope.mail_from, tuple(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"

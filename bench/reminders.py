@@ -187,9 +187,7 @@ def start_worker(pool, concurrency, log_path):
                "--without-heartbeat", "-n", f"bench-reminders-{os.getpid()}@%h"]  # fmt: skip
     log = open(log_path, "w")  # noqa: SIM115 (closed in stop_worker)
     # Our own interpreter and fixed arguments: nothing from outside reaches the command.
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT
-    )
+    process = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if " ready." in Path(log_path).read_text():

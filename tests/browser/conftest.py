@@ -124,6 +124,14 @@ def audit_accessibility(page, *, allow_moderate=True):
     return others
 
 
+def assert_follows_the_content_rules(page):
+    """The dosing, diagnosis and judgement rules (tracker/content/rules.py) over what the reader sees in <main>."""
+    from tracker.content.rules import violations
+
+    found = violations(page.inner_text("main"))
+    assert not found, f"{page.url} breaks the content rules: " + "; ".join(str(v) for v in found)
+
+
 def assert_no_sideways_scroll(page):
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {page.viewport_size['width']}px"

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from tracker.content import MARKER_RE, read_citations, read_notes
+from tracker.content.rules import rules_named, violations
 from tracker.models import Citation, Note, NoteCitation
 
 pytestmark = pytest.mark.django_db
@@ -21,24 +22,6 @@ MIN_WORDS, MAX_WORDS = 120, 300
 MAX_GRADE = 9.0  # "about a grade-8 reading level" (Flesch-Kincaid)
 REQUIRED_FACTORS = {"background", "sleep", "stress", "omega3", "nutrition", "clinical"}
 
-# Dosing and diagnostic language, never allowed in anything a patient reads (case-insensitive).
-# Public-health guidance quoted with its citation ("five portions", "7 or more hours") is allowed.
-FORBIDDEN_PATTERNS = {
-    "amount with a unit": r"\b\d[\d.,]*\s*(mg|mcg|µg|μg|iu|ml|g)\b",
-    "unit of a supplement or medicine": r"\b(mg|mcg|µg|μg|iu|ml|milligrams?|micrograms?|millilit(er|re)s?|grams?)\b",
-    "dose words": r"\bdos(e|es|ed|age|ages|ing)\b",
-    "take ... daily": r"\btak(e|es|ing)\b[^.]{0,60}\bdaily\b",
-    "once/twice a day": r"\b(once|twice) (a day|daily)\b",
-    "you have": r"\byou have\b|\byou've\b",
-    "diagnos": r"diagnos",
-    "you should take": r"\byou should take\b",
-    "you should / must / need to": r"\byou (should|must|need to)\b",
-    "judging the reader": r"\byour (stress|sleep|diet|mood|score)s? (is|was|looks)\b|\b(too high|too low|unhealthy)\b",
-}
-PRESENTED_AS_AVAILABLE = [
-    r"(brexanolone|zulresso)[^.]{0,80}\b(is|remains|are)\s+(now\s+|still\s+)?(available|approved|on the market|sold)",
-    r"\b(available|approved|current)\s+(medicine\s+|treatment\s+)?(brexanolone|zulresso)",
-]
 LIFESTYLE_WORDS = (
     r"\b(sleep\w*|diet\w*|food\w*|eat\w*|omega\w*|exercis\w*|habit\w*|lifestyle|nutri\w*|fruit|vegetable\w*"
     r"|journal|relax\w*)\b"
@@ -76,16 +59,17 @@ def visible_text(note):
 # --- checks -------------------------------------------------------------------------------------
 
 
-AMOUNT_PATTERNS = ("amount with a unit", "unit of a supplement or medicine", "dose words")
+AMOUNT_RULES = rules_named("amount with a unit", "unit of a supplement or medicine", "dose words")
 
 
-def forbidden_language(text, names=tuple(FORBIDDEN_PATTERNS)):
-    return [(name, m[0]) for name in names for m in re.finditer(FORBIDDEN_PATTERNS[name], text, re.I)]
+def forbidden_language(text, rules=None):
+    """The safety rules (tracker/content/rules.py) that `text` breaks, as (rule, words) pairs."""
+    return [(v.rule, v.words) for v in violations(text, rules=rules)]
 
 
 def brexanolone_problems(text):
     low = " ".join(text.lower().split())
-    problems = [m[0] for pattern in PRESENTED_AS_AVAILABLE for m in re.finditer(pattern, low)]
+    problems = [v.words for v in violations(low, rules=rules_named("brexanolone presented as available"))]
     if ("brexanolone" in low or "zulresso" in low) and not re.search(r"withdr[ae]w|no longer", low):
         problems.append("mentions brexanolone without saying its approval was withdrawn")
     return problems
@@ -170,13 +154,12 @@ def test_the_reading_grade_is_measured_offline_and_can_fail(textstat_offline):
 
 
 def test_no_note_contains_dosing_or_diagnostic_language():
-    print("Forbidden patterns:", *FORBIDDEN_PATTERNS.items(), sep="\n  ")
     found = {n.slug: forbidden_language(visible_text(n)) for n in Note.objects.all()}
     assert found == {slug: [] for slug in found}
     titles = " ".join(Citation.objects.values_list("title", flat=True))
     notes = " ".join(Citation.objects.values_list("source_note", flat=True))
-    # Titles are the sources' own words ("What you need to know"): only amounts and doses are barred.
-    assert forbidden_language(titles + " " + notes, AMOUNT_PATTERNS) == [], "no citation title shows an amount"
+    # Titles are the sources' own words: on the notes' pages the full rules run (test_safety_rules).
+    assert forbidden_language(titles + " " + notes, AMOUNT_RULES) == [], "no citation title shows an amount"
 
 
 def test_the_forbidden_patterns_catch_dosing_and_diagnosis():
@@ -191,6 +174,7 @@ def test_the_forbidden_patterns_catch_dosing_and_diagnosis():
         "Your stress is too high.",
     ]:
         assert forbidden_language(text), text
+    assert forbidden_language(Note.objects.get(slug="omega3").body + " Take 1 g of EPA once a day.")
 
 
 def test_public_health_guidance_is_quoted_with_its_citation():
@@ -311,7 +295,7 @@ def test_the_availability_check_can_fail():
 def test_no_learn_page_shows_an_amount_or_a_dose(client):
     for url in learn_urls():
         main = client.get(url).content.decode().split('<main id="main"', 1)[1].split("</main>", 1)[0]
-        assert forbidden_language(strip_tags(main), AMOUNT_PATTERNS) == [], url
+        assert forbidden_language(strip_tags(main), AMOUNT_RULES) == [], url
 
 
 def test_the_crisis_footer_shows_on_every_learn_page(client):

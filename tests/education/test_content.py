@@ -301,5 +301,6 @@ def test_no_learn_page_shows_an_amount_or_a_dose(client):
 def test_the_crisis_footer_shows_on_every_learn_page(client):
     for url in [*learn_urls(), reverse("learn_note", args=["no-such-note"])]:
         html = client.get(url).content.decode()
-        assert 'Call or text <a href="tel:988">988</a> (US)' in html, url
+        assert 'Call or text <a href="tel:988">988</a>, or chat at' in html, url
+        assert "Outside the US, call your local emergency number." in html, url
         assert "This app is not medical advice" in html, url

@@ -148,9 +148,9 @@ def log_in(page, email, password):
 @pytest.fixture(autouse=True)
 def education_content(transactional_db):
     """Browser tests are transactional, and each one's flush empties every table, including the
-    notes and citations the 0002_education migration loads: load them again, the same way."""
-    import importlib
-
+    notes and citations the content migrations load: load them again, the same way."""
     from django.apps import apps
 
-    importlib.import_module("tracker.migrations.0002_education").load_education(apps, None)
+    from tracker.content.load import content_upsert
+
+    content_upsert(apps)

@@ -102,6 +102,23 @@ def test_it_formats_a_dated_web_page_with_its_site_name():
     )
 
 
+def test_it_says_when_an_undated_page_was_read():
+    page = Citation(
+        key="cdc",
+        kind=Citation.Kind.WEBPAGE,
+        authors=["Centers for Disease Control and Prevention"],
+        year=None,
+        title="Managing stress",
+        url="https://www.cdc.gov/mental-health/living-with",
+        retrieved=dt.date(2026, 11, 30),
+    )
+    assert apa_text(page) == (
+        "Centers for Disease Control and Prevention. (n.d.). Managing stress. "
+        "Retrieved November 30, 2026, from https://www.cdc.gov/mental-health/living-with"
+    )
+    assert 'from <a href="https://www.cdc.gov/mental-health/living-with">' in str(format_apa(page))
+
+
 def test_it_uses_an_article_number_when_there_are_no_pages():
     text = apa_text(article(volume="9", issue="", pages="", article_number="190"))
     assert "Neuron, 9, Article 190." in text

@@ -8,9 +8,10 @@ import re
 import pytest
 
 from tests.education.test_content import citation_problems, plain_text
+from tracker.checkins.forms import CheckInForm
 from tracker.content import MARKER_RE, read_notes
 from tracker.education.references import apa_text
-from tracker.models import Citation, Note
+from tracker.models import FIELD_BY_NAME, Citation, Note
 
 pytestmark = pytest.mark.django_db
 
@@ -296,6 +297,27 @@ def test_the_record_check_fails_on_an_undated_page_with_no_retrieval_date():
     assert citation_problems(page) == []
     page.retrieved = None
     assert citation_problems(page) == ["no year"]
+
+
+# --- 11. the check-in does not assume a supplement ------------------------------------------------------------
+
+
+def assumes_a_usual_supplement(text: str) -> bool:
+    return bool(re.search(r"\b(your|usual) (usual )?omega-3 supplement", text, re.I))
+
+
+def test_the_check_in_and_the_export_ask_about_an_omega3_supplement_without_assuming_one(alice_client):
+    field = FIELD_BY_NAME["omega3_supplement"]
+    label = CheckInForm().fields["omega3_supplement"].label
+    assert label == "Did you take an omega-3 supplement today?"
+    assert field.fhir.display == "Took an omega-3 supplement"
+    page = alice_client.get("/today/").content.decode()
+    assert not any(assumes_a_usual_supplement(text) for text in (label, field.fhir.display, field.heading, page))
+
+
+def test_the_supplement_check_catches_the_old_wording():
+    assert assumes_a_usual_supplement("Did you take your usual omega-3 supplement today?")
+    assert assumes_a_usual_supplement("Took usual omega-3 supplement")
 
 
 # --- 12. each note defines its terms where the reader meets them ----------------------------------------------

@@ -163,7 +163,7 @@ class CitationAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["key", "kind", "authors", "year", "date_detail", "title", "container"]}),
-        ("Locators", {"fields": ["volume", "issue", "pages", "article_number", "doi", "url", "pmid"]}),
+        ("Locators", {"fields": ["volume", "issue", "pages", "article_number", "doi", "url", "pmid", "retrieved"]}),
         ("Verification", {"fields": ["unconfirmed", "source_note", "supports"]}),
     ]
 

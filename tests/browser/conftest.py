@@ -124,6 +124,14 @@ def audit_accessibility(page, *, allow_moderate=True):
     return others
 
 
+def assert_follows_the_content_rules(page):
+    """The dosing, diagnosis and judgement rules (tracker/content/rules.py) over what the reader sees in <main>."""
+    from tracker.content.rules import violations
+
+    found = violations(page.inner_text("main"))
+    assert not found, f"{page.url} breaks the content rules: " + "; ".join(str(v) for v in found)
+
+
 def assert_no_sideways_scroll(page):
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {page.viewport_size['width']}px"
@@ -140,9 +148,9 @@ def log_in(page, email, password):
 @pytest.fixture(autouse=True)
 def education_content(transactional_db):
     """Browser tests are transactional, and each one's flush empties every table, including the
-    notes and citations the 0002_education migration loads: load them again, the same way."""
-    import importlib
-
+    notes and citations the content migrations load: load them again, the same way."""
     from django.apps import apps
 
-    importlib.import_module("tracker.migrations.0002_education").load_education(apps, None)
+    from tracker.content.load import content_upsert
+
+    content_upsert(apps)

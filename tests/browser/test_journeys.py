@@ -5,7 +5,13 @@ import re
 
 import pytest
 
-from tests.browser.conftest import assert_no_sideways_scroll, audit_accessibility, log_in, screenshot
+from tests.browser.conftest import (
+    assert_follows_the_content_rules,
+    assert_no_sideways_scroll,
+    audit_accessibility,
+    log_in,
+    screenshot,
+)
 from tests.factories import PASSWORD, CheckInFactory, UserFactory
 from tracker.core.time import patient_today
 from tracker.models import CheckIn, User
@@ -58,10 +64,12 @@ def test_a_new_patient_signs_up_checks_in_and_edits_yesterday(page):
     card = page.locator(".learn-card")
     assert "Source:" in card.inner_text()
     audit_accessibility(page)
+    assert_follows_the_content_rules(page)
     screenshot(page, "checkin-saved")
     card.locator("h2 a").click()
     page.locator("ol.references li").first.wait_for()
     audit_accessibility(page)
+    assert_follows_the_content_rules(page)
     screenshot(page, "learn-note")
     page.get_by_role("link", name="Today", exact=True).click()
 
@@ -82,6 +90,7 @@ def test_a_new_patient_signs_up_checks_in_and_edits_yesterday(page):
     page.get_by_role("heading", name="This week").wait_for()
     assert page.locator("svg.chart").count() >= 1
     audit_accessibility(page)
+    assert_follows_the_content_rules(page)
     screenshot(page, "dashboard")
 
     page.get_by_role("link", name="History").click()
@@ -147,6 +156,7 @@ def test_public_pages_fit_a_phone_and_pass_axe(phone, path):
     phone.goto(path)
     assert_no_sideways_scroll(phone)
     audit_accessibility(phone)
+    assert_follows_the_content_rules(phone)
     screenshot(phone, f"public{path}")
 
 
@@ -160,6 +170,7 @@ def test_patient_pages_fit_a_phone_and_pass_axe(phone):
         phone.goto(path)
         assert_no_sideways_scroll(phone)
         audit_accessibility(phone)
+        assert_follows_the_content_rules(phone)
         screenshot(phone, f"patient{path}")
 
 
@@ -175,6 +186,14 @@ def test_the_checkin_form_fits_a_phone_without_zooming(phone):
     # Inputs at 16px or more: phones don't zoom in when they take focus.
     font_size = phone.locator("[name=sleep_hours]").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert font_size >= 16
+
+
+def test_the_journeys_content_check_catches_a_planted_sentence(page):
+    page.set_content("<main><p>Your stress is too high. You should take 2 g of fish oil daily.</p></main>")
+    with pytest.raises(AssertionError, match="breaks the content rules") as caught:
+        assert_follows_the_content_rules(page)
+    for rule in ("a verdict on a value", "telling the reader what to do", "amount with a unit", "take ... daily"):
+        assert rule in str(caught.value)
 
 
 def _focused(page):

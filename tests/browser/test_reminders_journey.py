@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from tests.browser.conftest import audit_accessibility, screenshot
+from tests.browser.conftest import assert_follows_the_content_rules, audit_accessibility, screenshot
+from tracker.content.rules import violations
 from tracker.models import ReminderDelivery, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,8 +32,10 @@ def test_a_patient_verifies_their_email_opts_in_gets_a_reminder_and_unsubscribes
     # The verification email's link confirms the address.
     verification = mail.outbox[-1]
     assert verification.to == ["rae@example.com"]
+    assert violations(verification.body) == []
     page.goto(_link(verification, r"https?://\S+/accounts/verify-email/\S+/"))
     audit_accessibility(page)
+    assert_follows_the_content_rules(page)
     screenshot(page, "email-verified")
     assert User.objects.get(email="rae@example.com").email_verified_at is not None
 
@@ -44,6 +47,7 @@ def test_a_patient_verifies_their_email_opts_in_gets_a_reminder_and_unsubscribes
     page.get_by_role("button", name="Save settings").click()
     page.get_by_text("Your settings are saved.").wait_for()
     audit_accessibility(page)
+    assert_follows_the_content_rules(page)
     screenshot(page, "settings-reminders")
 
     # The hourly dispatch (in-process here: no broker) sends this week's reminder.
@@ -51,6 +55,8 @@ def test_a_patient_verifies_their_email_opts_in_gets_a_reminder_and_unsubscribes
     call_command("send_weekly_reminders")
     (reminder,) = mail.outbox
     assert reminder.to == ["rae@example.com"]
+    assert violations(reminder.body) == []
+    assert violations(reminder.alternatives[0][0]) == []
     assert reminder.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert ReminderDelivery.objects.get().status == ReminderDelivery.Status.SENT
 

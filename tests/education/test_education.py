@@ -70,15 +70,20 @@ def test_it_never_writes_et_al_in_a_reference():
     assert "Author10, B., & Author11, B. (2008)." in text
 
 
+def undated_page(**fields):
+    values = {
+        "key": "cdc",
+        "kind": Citation.Kind.WEBPAGE,
+        "authors": ["Centers for Disease Control and Prevention"],
+        "year": None,
+        "title": "Managing stress",
+        "url": "https://www.cdc.gov/mental-health/living-with",
+    }
+    return Citation(**(values | fields))
+
+
 def test_it_shows_a_missing_year_as_no_date():
-    page = Citation(
-        key="cdc",
-        kind=Citation.Kind.WEBPAGE,
-        authors=["Centers for Disease Control and Prevention"],
-        year=None,
-        title="Managing stress",
-        url="https://www.cdc.gov/mental-health/living-with",
-    )
+    page = undated_page()
     assert apa_text(page) == (
         "Centers for Disease Control and Prevention. (n.d.). Managing stress. https://www.cdc.gov/mental-health/living-with"
     )
@@ -100,6 +105,15 @@ def test_it_formats_a_dated_web_page_with_its_site_name():
         "National Institutes of Health. (2025, August). What are omega-3s? NIH News in Health. "
         "https://newsinhealth.nih.gov/2025/08/what-are-omega-3s"
     )
+
+
+def test_it_says_when_an_undated_page_was_read():
+    page = undated_page(retrieved=dt.date(2026, 11, 30))
+    assert apa_text(page) == (
+        "Centers for Disease Control and Prevention. (n.d.). Managing stress. "
+        "Retrieved November 30, 2026, from https://www.cdc.gov/mental-health/living-with"
+    )
+    assert 'from <a href="https://www.cdc.gov/mental-health/living-with">' in str(format_apa(page))
 
 
 def test_it_uses_an_article_number_when_there_are_no_pages():

@@ -75,7 +75,7 @@ class CheckInForm(forms.Form):
         widget=forms.NumberInput(attrs={"min": "0", "max": str(OMEGA3_SERVINGS_MAX), "inputmode": "numeric"}),
     )
     omega3_supplement = forms.NullBooleanField(
-        label="Did you take your usual omega-3 supplement today?",
+        label="Did you take an omega-3 supplement today?",
         required=False,
         widget=forms.RadioSelect(choices=SUPPLEMENT_CHOICES),
     )

@@ -4,6 +4,7 @@ import re
 
 import markdown
 import nh3
+from django.utils.dateformat import format as date_format
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
@@ -79,14 +80,25 @@ def format_apa(citation: Citation) -> SafeString:
     elif container and container not in citation.authors:
         parts.append(escape(_end(container)))  # a web page's site name, unless it is the author
 
-    doi, url = _shown(citation, "doi"), _shown(citation, "url")
-    link = f"https://doi.org/{doi}" if doi else url
+    link = _link(citation)
     if link:
-        parts.append(format_html('<a href="{}">{}</a>', link, link))
+        parts.append(link)
     for extra in (_gap_note(citation), citation.source_note and _end(citation.source_note)):
         if extra:
             parts.append(format_html('<span class="ref-note">{}</span>', extra))
     return mark_safe(" ".join(str(p) for p in parts))  # noqa: S308 (every part is escaped above)
+
+
+def _link(citation: Citation) -> SafeString:
+    """The DOI link, else the web address; a page read on a known day says so (APA: "Retrieved ... from")."""
+    doi, url = _shown(citation, "doi"), _shown(citation, "url")
+    link = f"https://doi.org/{doi}" if doi else url
+    if not link:
+        return SafeString("")
+    anchor = format_html('<a href="{}">{}</a>', link, link)
+    if citation.retrieved and not doi:
+        return format_html("Retrieved {}, from {}", date_format(citation.retrieved, "F j, Y"), anchor)
+    return anchor
 
 
 def _journal_source(citation: Citation, journal: str) -> SafeString:

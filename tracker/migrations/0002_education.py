@@ -20,9 +20,11 @@ def load_education(apps, schema_editor):
     Note = apps.get_model("tracker", "Note")
     NoteCitation = apps.get_model("tracker", "NoteCitation")
     citations = {}
+    # Only the fields this migration's Citation has: the files gain fields that later migrations add.
+    known = {field.name for field in Citation._meta.concrete_fields} - {"id", "key"}
     for record in read_citations():
         key = record["key"]
-        fields = {name: value for name, value in record.items() if name != "key"}
+        fields = {name: value for name, value in record.items() if name in known}
         fields["year"] = fields["year"] or None
         citations[key], _ = Citation.objects.update_or_create(key=key, defaults=fields)
     for record in read_notes():

@@ -36,6 +36,9 @@ class Citation(models.Model):
     )
     url = models.URLField(max_length=500, blank=True)
     pmid = models.CharField("PMID", max_length=20, blank=True)
+    retrieved = models.DateField(
+        null=True, blank=True, help_text='When an undated page was read: APA\'s "Retrieved Month Day, Year, from".'
+    )
     unconfirmed = models.JSONField(
         default=list, blank=True, help_text=f"Fields not confirmed, hidden from patients. Any of: {CITATION_FIELDS}."
     )
@@ -72,7 +75,14 @@ class Note(models.Model):
     summary = models.CharField(max_length=200)
     body = models.TextField(help_text="Markdown. Cite with [@key]; each key must be in the reference list below.")
     last_reviewed = models.DateField()
-    reviewed_by = models.CharField(max_length=8, help_text="Reviewer's initials.")
+    # Shown to patients as "Last reviewed <date> by <reviewed_by>. The review checked <review_scope>.":
+    # a role, not initials, so nobody takes an engineer's review for a clinician's.
+    reviewed_by = models.CharField(
+        max_length=100, help_text="The reviewer's role, e.g. \"the app's health-content editor (not a clinician)\"."
+    )
+    review_scope = models.CharField(
+        max_length=300, blank=True, help_text='What the review checked, e.g. "each claim against its cited source".'
+    )
     citations = models.ManyToManyField(Citation, through="NoteCitation", related_name="notes")
 
     class Meta:

@@ -187,7 +187,7 @@ FACTORS: tuple[Factor, ...] = (
                 heading="Omega-3 supplement",
                 column="Supplement",
                 kind="yes_no",
-                fhir=Fhir(OWN_CODES, "omega3-usual-supplement", "Took usual omega-3 supplement", "boolean"),
+                fhir=Fhir(OWN_CODES, "omega3-usual-supplement", "Took an omega-3 supplement", "boolean"),
             ),
         ),
     ),

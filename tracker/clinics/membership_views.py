@@ -115,7 +115,7 @@ def clinician_invitation(request, token):
                 except EmailTaken:
                     form.add_error(None, "An account with this email already exists. Log in to accept.")
                 else:
-                    login(request, new_user, backend="tracker.accounts.backends.UserBackend")
+                    login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
                     messages.success(request, f"Welcome! You are now a clinician of {invitation.clinic.name}.")
                     return redirect("clinician_home")
             status = 400

@@ -3,7 +3,7 @@
 Every change to a delivery here is a conditional UPDATE whose row count says
 whether it happened, so two workers can never both believe they hold a row.
 Why that makes each reminder go out once, and the one window it leaves, are
-described in tracker/reminders.py.
+described in tracker/reminders/dispatch.py.
 """
 
 import datetime as dt
@@ -177,7 +177,7 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
                 continue
             # The server has accepted the message: record it before anything else.
             # A crash between here and the commit is the one window left; it
-            # resends (at-least-once), as tracker/reminders.py explains.
+            # resends (at-least-once), as tracker/reminders/dispatch.py explains.
             # The next row's claim rides in the same transaction, so each
             # message costs one commit (one disk flush) rather than two.
             with transaction.atomic():

@@ -112,7 +112,7 @@ def _sessions(patients, count):
     keys = []
     for patient in patients.order_by("?")[:count]:
         client = Client()
-        client.force_login(patient, backend="tracker.accounts.backends.UserBackend")
+        client.force_login(patient, backend="django.contrib.auth.backends.ModelBackend")
         keys.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
     return keys
 

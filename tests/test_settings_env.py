@@ -1,7 +1,11 @@
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from wellness.env import env_bool, env_int, env_list
+from wellness.env import env_bool, env_int, env_list, env_str
 
 
 def test_it_reads_booleans(monkeypatch):
@@ -28,11 +32,25 @@ def test_it_splits_lists(monkeypatch):
     assert env_list("HOSTS") == ["a.example", "b.example"]
 
 
-def test_it_refuses_a_minimum_cell_size_below_one():
-    import os
-    import subprocess
-    import sys
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_it_treats_an_empty_variable_as_unset(monkeypatch, empty):
+    for name in ("TEXT", "FLAG", "NUMBER", "HOSTS"):
+        monkeypatch.setenv(name, empty)
+    assert env_str("TEXT", "fallback") == "fallback"
+    assert env_bool("FLAG", default=True) is True
+    assert env_int("NUMBER", 7) == 7
+    assert env_list("HOSTS", "a.example,b.example") == ["a.example", "b.example"]
 
+
+def test_an_empty_database_url_means_the_local_sqlite_database():
+    env = {**os.environ, "DATABASE_URL": "", "DJANGO_SETTINGS_MODULE": "wellness.settings"}
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.DATABASES['default']['NAME'])"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("db.sqlite3")
+
+
+def test_it_refuses_a_minimum_cell_size_below_one():
     env = {**os.environ, "CLINIC_MIN_CELL_SIZE": "0", "DJANGO_SETTINGS_MODULE": "wellness.settings"}
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True, check=False

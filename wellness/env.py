@@ -1,7 +1,9 @@
 """Tiny helpers that read settings from environment variables.
 
 Each one fails loudly (ImproperlyConfigured) on a value it cannot parse, so a
-typo in production stops start-up instead of silently falling back.
+typo in production stops start-up instead of silently falling back. A
+variable set to nothing (`DATABASE_URL=`, as an .env file or a compose file
+leaves it) counts as unset and gets the default.
 """
 
 import os
@@ -12,13 +14,19 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
+def _raw(name: str) -> str | None:
+    raw = os.environ.get(name)
+    return None if raw is None or raw.strip() == "" else raw
+
+
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    raw = _raw(name)
+    return default if raw is None else raw
 
 
 def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
+    raw = _raw(name)
+    if raw is None:
         return default
     value = raw.strip().lower()
     if value in _TRUE:
@@ -29,8 +37,8 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
+    raw = _raw(name)
+    if raw is None:
         return default
     try:
         return int(raw)
@@ -40,4 +48,4 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     """A comma-separated list, blanks dropped."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]

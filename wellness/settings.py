@@ -168,7 +168,7 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     # Refuses logins while an account/address pair is locked out.
     "axes.backends.AxesStandaloneBackend",
-    "tracker.accounts.backends.UserBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 # Brute force: 5 failed logins for one email from one address lock that pair

@@ -125,6 +125,7 @@ def test_an_invited_clinician_creates_an_account_and_joins(client, admin_charlie
     user = User.objects.get(email="new.doc@example.com")
     assert user.is_clinician
     assert alices_clinic.clinicians.filter(pk=user.pk).exists()
+    assert client.get(reverse("clinician_home")).wsgi_request.user == user  # logged in, and stays so
 
 
 def test_an_existing_clinician_logs_in_and_accepts(client, admin_charlie, alices_clinic, dora):

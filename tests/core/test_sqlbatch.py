@@ -1,7 +1,7 @@
 """A check-in save's statements run as one atomic unit, after the patient's lock; other writes
 for the patient (deleting the account) wait for that lock.
 
-On PostgreSQL they travel in one round trip (tracker.sqlbatch); on SQLite they run one by one in
+On PostgreSQL they travel in one round trip (tracker.core.sqlbatch); on SQLite they run one by one in
 a transaction. These tests run on both, and commit for real (transaction=True), as the batch
 behaves differently inside the test's usual enclosing transaction.
 """

@@ -1,4 +1,4 @@
-"""tracker/education.py: APA 7 references, note bodies, the note after a check-in, view counts."""
+"""tracker/education/: APA 7 references, note bodies, the note after a check-in, view counts."""
 
 import datetime as dt
 

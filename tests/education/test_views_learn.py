@@ -1,4 +1,4 @@
-"""The Learn pages (tracker/views/learn.py) and the note shown after saving a check-in."""
+"""The Learn pages (tracker/education/views.py) and the note shown after saving a check-in."""
 
 import datetime as dt
 

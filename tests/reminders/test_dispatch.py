@@ -8,12 +8,13 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connections
+from django.utils import timezone
 
 from tests.factories import ReminderPatientFactory, UserFactory
 from tracker.models import Note, ReminderDelivery
 from tracker.reminders.dispatch import dispatch
 from tracker.reminders.emails import reminder_teaser
-from tracker.reminders.sending import claim, send_batch
+from tracker.reminders.sending import claim, mark_sent, send_batch
 
 Status = ReminderDelivery.Status
 
@@ -173,6 +174,40 @@ def test_only_one_sender_can_claim_a_delivery(db, frozen_now):
     delivery = ReminderDelivery.objects.get()
     assert claim(delivery_id=delivery.pk)
     assert claim(delivery_id=delivery.pk) is None
+
+
+def test_a_claim_takes_a_lease_and_uses_up_an_attempt(db, frozen_now, settings):
+    ReminderPatientFactory()
+    dispatch(enqueue=lambda ids: None)
+    delivery = ReminderDelivery.objects.get()
+    token = claim(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    lease_end = timezone.now() + dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
+    assert (delivery.claim_token, delivery.claimed_until, delivery.attempts) == (token, lease_end, 1)
+
+
+def test_a_delivery_past_its_week_cannot_be_claimed(db, frozen_now):
+    ReminderPatientFactory()
+    dispatch(enqueue=lambda ids: None)
+    delivery = ReminderDelivery.objects.get()
+    assert claim(delivery_id=delivery.pk, now=delivery.expires_at) is None
+    delivery.refresh_from_db()
+    assert (delivery.claim_token, delivery.attempts) == ("", 0)
+
+
+def test_only_the_claims_holder_can_mark_a_delivery_sent_and_only_once(db, frozen_now, settings, caplog):
+    ReminderPatientFactory()
+    dispatch(enqueue=lambda ids: None)
+    delivery = ReminderDelivery.objects.get()
+    stale = claim(delivery_id=delivery.pk)
+    frozen_now.shift(dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS))  # the lease ran out
+    token = claim(delivery_id=delivery.pk)
+    assert not mark_sent(delivery_id=delivery.pk, token=stale)
+    assert "may go out twice" in caplog.text
+    assert mark_sent(delivery_id=delivery.pk, token=token)
+    assert not mark_sent(delivery_id=delivery.pk, token=token)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.sent_at, delivery.claimed_until) == (Status.SENT, timezone.now(), None)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -58,7 +58,7 @@ def signup(request):
             except EmailTaken:
                 form.add_error("email", "An account with this email already exists. Log in, or reset your password.")
             else:
-                login(request, user, backend="tracker.accounts.backends.UserBackend")
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, "Welcome! Your account is ready. Log today's check-in whenever you like.")
                 if verification_email_send(user=user):
                     messages.info(request, VERIFICATION_SENT.format(email=user.email))

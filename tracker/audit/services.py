@@ -1,7 +1,8 @@
 """The append-only audit log: who did what, to which clinic, when.
 
 One entry point, audit_record(), for every feature that must leave a trace
-(dashboard views and exports here; log-ins, lock-outs and data exports later).
+(AuditEvent.Action lists them; log-ins, failed log-ins and lock-outs arrive
+through tracker/audit/signals.py).
 Metadata is small and never holds health values: ids, periods, page numbers.
 """
 

@@ -25,7 +25,6 @@ from tracker.education.notes import note_after_checkin, note_card
 from tracker.models import FIELDS
 
 HISTORY_PAGE_SIZE = 20
-# The note chosen when a check-in is saved, shown once on the page the save redirects to.
 
 
 def _day_label(day: dt.date, today: dt.date) -> str:

@@ -1,11 +1,11 @@
-"""A clinic's aggregate engagement, read from the rollup (tracker/rollup.py).
+"""A clinic's aggregate engagement, read from the rollup (tracker/checkins/rollup.py).
 
 clinic_engagement() returns exact counts, before small-cell suppression
-(tracker/engagement_report.py applies that). It issues five queries whatever
+(engagement_report() in tracker/clinics/disclosure.py applies that). It issues five queries whatever
 the clinic's size: enrolled patients per week, the weekly rollup grouped by
 week and check-in days, the retention cohorts, notes opened and reminder reach.
 
-Definitions (tests/engagement_reference.py computes the same from raw rows):
+Definitions (tests/clinics/engagement_reference.py computes the same from raw rows):
 - A patient counts for a clinic in ISO week W when an enrolment covers W
   (Enrolment.from_week <= W < until_week).
 - Active in W: at least one check-in whose `day` (the patient's own date)

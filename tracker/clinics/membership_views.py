@@ -127,7 +127,7 @@ def _sign_up_from_invitation(request, invitation, context):
         except EmailTaken:
             form.add_error(None, "An account with this email already exists. Log in to accept.")
         else:
-            login(request, new_user, backend="tracker.accounts.backends.UserBackend")
+            login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome! You are now a clinician of {invitation.clinic.name}.")
             return redirect("clinician_home")
     return render(request, "tracker/clinician_invitation.html", context, status=400)

@@ -144,9 +144,6 @@ def note_view_record(*, note: Note, viewer, now: dt.datetime | None = None) -> N
         NoteOpened.objects.bulk_create([opened], ignore_conflicts=True)
 
 
-# --- Aggregates for the clinician dashboard ---------------------------------------------------------
-
-
 # --- The weekly reminder's teaser ----------------------------------------------------------------
 
 

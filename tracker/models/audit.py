@@ -25,7 +25,7 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """Who did what, to which clinic, when. Never holds health values.
 
-    Written by tracker.audit.audit_record only. The copies of the actor's and
+    Written by tracker.audit.services.audit_record only. The copies of the actor's and
     clinic's ids survive the deletion of either (the foreign keys are set to NULL).
     """
 

@@ -99,7 +99,7 @@ class CheckIn(models.Model):
 class PatientWeek(models.Model):
     """Rollup: one patient's check-ins in one ISO week (Monday `week_start`).
 
-    Only weeks with at least one check-in have a row. tracker/rollup.py keeps
+    Only weeks with at least one check-in have a row. tracker/checkins/rollup.py keeps
     it exactly in step with CheckIn inside checkin_save's transaction.
     """
 

@@ -70,7 +70,7 @@ class Enrolment(models.Model):
     The clinic counts the patient in the ISO weeks from `from_week` (the week
     they joined, in their own time zone) up to but excluding `until_week` (the
     week they left): leaving removes them from the week they leave onwards.
-    The active_week_N flags are a rollup kept by tracker/rollup.py: whether the
+    The active_week_N flags are a rollup kept by tracker/checkins/rollup.py: whether the
     patient checked in during the Nth week of this enrolment while enrolled.
     """
 
@@ -123,7 +123,3 @@ class Enrolment(models.Model):
         if update_fields is not None and "left_at" in update_fields:
             kwargs["update_fields"] = {*update_fields, "until_week"}
         super().save(*args, **kwargs)
-
-
-# Ranges of each factor, shared by the model validators, the database
-# constraints and the form.

@@ -11,7 +11,7 @@ class ReminderDelivery(models.Model):
     The unique (patient, iso_year, iso_week) row is what makes the reminder
     once-a-week: a sender must claim it (a lease, `claimed_until`) with a
     conditional UPDATE before sending, and marks it sent right after the SMTP
-    server accepts the message. See tracker/reminders.py.
+    server accepts the message. See tracker/reminders/dispatch.py.
     """
 
     class Status(models.TextChoices):

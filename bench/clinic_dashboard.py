@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchdb import bench_database_url, create_database_if_missing  # noqa: E402 - bench/, beside this file
+from benchdb import bench_database_url, create_database_if_missing  # bench/, beside this file (sys.path above)
 
 create_database_if_missing(bench_database_url("postgres://postgres@127.0.0.1:5432/wt_clinics_bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wellness.settings")
@@ -35,7 +35,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("DJANGO_HTTPS", "0")  # the test client speaks plain http: no HTTPS redirect
 
-import django
+import django  # noqa: E402 - after the environment it reads
 
 django.setup()
 

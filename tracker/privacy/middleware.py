@@ -1,5 +1,6 @@
 """Responses for a logged-in user are never stored by a browser or a proxy."""
 
+
 class NoStoreMiddleware:
     """Pages for a logged-in user can show health data: browsers and proxies must not keep them."""
 

@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tracker.privacy import deletion, export
 from tracker.accounts.forms import PasswordConfirmForm
 from tracker.audit.services import audit_record
 from tracker.core.access import patient_required
 from tracker.models import AuditEvent
+from tracker.privacy import deletion, export
 
 
 def _download(request, content, *, content_type, filename, kind):

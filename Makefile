@@ -35,8 +35,11 @@ run: seed
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make test: install the test requirements and run the whole suite
+## make test: install the test requirements, check no model change lacks its migration, run the whole suite
+# The migration check compares the models with the migration files only: an in-memory database
+# keeps it from touching (or needing) the one in DATABASE_URL.
 test: $(VENV)/.installed-dev
+	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## make serve-prod: gunicorn + Celery worker + beat with production settings, PostgreSQL and Redis

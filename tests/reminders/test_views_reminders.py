@@ -91,6 +91,6 @@ def test_other_methods_are_refused_not_errors(client, patient):
 def test_the_unsubscribe_page_runs_a_fixed_number_of_queries(client, patient, django_assert_max_num_queries):
     url = url_for(unsubscribe_token(patient_id=patient.pk))
     with django_assert_max_num_queries(1):
-        client.get(url)
+        assert "Unsubscribe from weekly reminders" in client.get(url).content.decode()
     with django_assert_max_num_queries(2):
-        client.post(url)
+        assert "You're unsubscribed" in client.post(url).content.decode()

@@ -22,7 +22,7 @@ def test_deleting_a_patient_brings_every_table_back_to_its_count_before_she_exis
 
     expected = {**before, "tracker.AuditEvent": before["tracker.AuditEvent"] + events_of_her_life + 1}
     changed = {label: (expected[label], count) for label, count in table_counts().items() if count != expected[label]}
-    assert changed == {}, "tables whose row count is not what it was before Erin existed: {label: (expected, now)}"
+    assert changed == {}, "row counts unlike before Erin existed, as {table: (expected, found)}"
     deleted = AuditEvent.objects.filter(action=AuditEvent.Action.ACCOUNT_DELETED).get()
     assert (deleted.actor_id, deleted.metadata) == (None, {"account": erin_id})
     assert not AuditEvent.objects.filter(actor_id=erin_id).exists()

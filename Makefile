@@ -10,7 +10,7 @@ PIP_INSTALL := $(PIP) install --quiet --disable-pip-version-check --build-constr
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed serve-prod clean
+.PHONY: run test lint format migrate seed serve-prod clean mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ $(VENV)/.installed: $(BIN)/python requirements.txt build-constraints.txt
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PIP_INSTALL) -r requirements-dev.txt
+	touch $@
+
+$(VENV)/.installed-mutation: $(VENV)/.installed-dev requirements-mutation.txt
+	$(PIP_INSTALL) -r requirements-mutation.txt
 	touch $@
 
 migrate: $(VENV)/.installed
@@ -42,6 +46,18 @@ test: $(VENV)/.installed-dev
 	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## make mutation: mutmut over the domain modules in [tool.mutmut] (pyproject.toml), then the score; see docs/testing.md
+# Every mutant's pytest session starts from a copy of one database migrated here (tests/conftest.py),
+# kept in memory (/dev/shm) where the machine has it.
+MUTATION_DB := $(if $(wildcard /dev/shm),/dev/shm,$(CURDIR)/var)/wellness-mutation-template.sqlite3
+mutation: $(VENV)/.installed-mutation
+	rm -rf mutants $(MUTATION_DB)*
+	mkdir -p var
+	DATABASE_URL=sqlite:///$(MUTATION_DB) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=sqlite:///$(MUTATION_DB) MUTATION_DB_TEMPLATE=$(MUTATION_DB) $(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results --all true | $(BIN)/python bin/mutation-score
+	rm -f $(MUTATION_DB)*  # with the copies of mutants whose session was stopped by mutmut's timeout
+
 ## make serve-prod: gunicorn + Celery worker + beat with production settings, PostgreSQL and Redis
 serve-prod: $(VENV)/.installed
 	mkdir -p var
@@ -56,4 +72,4 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis mutants

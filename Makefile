@@ -10,7 +10,7 @@ PIP_INSTALL := $(PIP) install --quiet --disable-pip-version-check --build-constr
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed serve-prod collectstatic screenshots clean
+.PHONY: run test lint format migrate seed serve-prod collectstatic screenshots clean mutation
 .PHONY: bench-install bench-dashboard bench-clinic bench-reminders loadtest
 
 $(BIN)/python:
@@ -29,6 +29,10 @@ $(VENV)/.installed-bench: $(VENV)/.installed-dev requirements-bench.txt
 	$(PIP_INSTALL) -r requirements-bench.txt
 	touch $@
 
+$(VENV)/.installed-mutation: $(VENV)/.installed-dev requirements-mutation.txt
+	$(PIP_INSTALL) -r requirements-mutation.txt
+	touch $@
+
 migrate: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 
@@ -40,9 +44,24 @@ run: seed
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make test: install the test requirements and run the whole suite
+## make test: install the test requirements, check no model change lacks its migration, run the whole suite
+# The migration check compares the models with the migration files only: an in-memory database
+# keeps it from touching (or needing) the one in DATABASE_URL.
 test: $(VENV)/.installed-dev
+	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make mutation: mutmut over the domain modules in [tool.mutmut] (pyproject.toml), then the score; see docs/testing.md
+# Every mutant's pytest session starts from a copy of one database migrated here (tests/conftest.py),
+# kept in memory (/dev/shm) where the machine has it.
+MUTATION_DB := $(if $(wildcard /dev/shm),/dev/shm,$(CURDIR)/var)/wellness-mutation-template.sqlite3
+mutation: $(VENV)/.installed-mutation
+	rm -rf mutants $(MUTATION_DB)*
+	mkdir -p var
+	DATABASE_URL=sqlite:///$(MUTATION_DB) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=sqlite:///$(MUTATION_DB) MUTATION_DB_TEMPLATE=$(MUTATION_DB) $(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results --all true | $(BIN)/python bin/mutation-score
+	rm -f $(MUTATION_DB)*  # with the copies of mutants whose session was stopped by mutmut's timeout
 
 ## make serve-prod: gunicorn + Celery worker + beat with production settings, PostgreSQL and Redis
 serve-prod: $(VENV)/.installed
@@ -88,4 +107,4 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis staticfiles mutants

@@ -1,9 +1,12 @@
+import contextlib
 import datetime as dt
+import os
+import shutil
 import zoneinfo
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, connections
 
 from tests.factories import ClinicFactory, ClinicianFactory, UserFactory
 from tests.smtp import SmtpSink
@@ -16,6 +19,32 @@ NOW = dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)
 
 def pytest_report_header(config):
     return f"database: {connection.vendor} ({connection.settings_dict['NAME']})"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Under `make mutation`, mutmut runs a pytest session per mutant, several at once. Building a
+    test database takes longer than most mutants' tests, so each session gets its own copy of a
+    database `make mutation` migrated once (MUTATION_DB_TEMPLATE), kept as it is (django_db_keepdb)
+    and removed at the end."""
+    template = os.environ.get("MUTATION_DB_TEMPLATE")
+    if not template:
+        yield
+        return
+    copy = f"{template}.{os.getpid()}"
+    shutil.copyfile(template, copy)
+    connections["default"].settings_dict.setdefault("TEST", {})["NAME"] = copy
+    yield
+    for path in (copy, f"{copy}-wal", f"{copy}-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request):
+    if os.environ.get("MUTATION_DB_TEMPLATE"):
+        return True
+    return request.config.getvalue("reuse_db") and not request.config.getvalue("create_db")
 
 
 @pytest.fixture(autouse=True)

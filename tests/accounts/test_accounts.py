@@ -300,4 +300,5 @@ def test_the_settings_page_says_when_reminders_wait_for_verification(alice_clien
 
 def test_the_settings_page_runs_a_fixed_number_of_queries(alice_client, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
-        alice_client.get(reverse("settings"))
+        html = alice_client.get(reverse("settings")).content.decode()
+    assert 'name="first_name" value="Alice"' in html

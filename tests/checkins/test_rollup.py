@@ -45,6 +45,13 @@ def test_an_edit_changes_the_factors_not_the_days(alice):
     assert (week.checkin_days, week.sleep_logged, week.stress_logged) == (1, 1, 0)
 
 
+def test_an_edit_that_only_removes_a_factor_takes_it_out_of_the_week(alice):
+    checkin_save(patient=alice, day=TODAY, values={"stress": 3, "fruit_veg_servings": 4})
+    checkin_save(patient=alice, day=TODAY, values={"stress": 3})
+    week = _week(alice)
+    assert (week.checkin_days, week.stress_logged, week.fruit_veg_logged) == (1, 1, 0)
+
+
 def test_days_in_different_weeks_go_to_different_rows(alice):
     checkin_save(patient=alice, day=MONDAY, values={"stress": 3})
     checkin_save(patient=alice, day=MONDAY - dt.timedelta(days=1), values={"stress": 3})  # Sunday

@@ -237,8 +237,12 @@ def test_it_takes_the_same_few_queries_for_10_or_400_days_of_history(client, db,
         seed(patient, history)
         client.force_login(patient)
         with django_assert_max_num_queries(4), CaptureQueriesContext(connection) as queries:
-            assert client.get(f"{URL}?days={days}").status_code == 200
+            response = client.get(f"{URL}?days={days}")
         counts.append(len(queries))
+        assert response.status_code == 200
+        period = CheckIn.objects.filter(patient=patient, day__gt=TODAY - dt.timedelta(days=days))
+        slept = period.filter(sleep_hours__isnull=False).count()
+        assert f"Hours slept: logged {slept} of {days} days" in response.content.decode()
     assert 0 < counts[0] == counts[1]
 
 

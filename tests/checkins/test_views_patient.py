@@ -176,11 +176,13 @@ def test_history_takes_a_fixed_number_of_queries(alice_client, alice, django_ass
     for offset in range(60):
         CheckInFactory(patient=alice, day=TODAY - dt.timedelta(days=offset))
     with django_assert_max_num_queries(6):
-        alice_client.get(reverse("history"))
+        html = alice_client.get(reverse("history")).content.decode()
+    assert html.index("Fri 27 Nov 2026") < html.index("Thu 26 Nov 2026")  # newest first
 
 
 def test_today_takes_a_fixed_number_of_queries(alice_client, alice, django_assert_max_num_queries):
     for offset in range(14):
         CheckInFactory(patient=alice, day=TODAY - dt.timedelta(days=offset))
     with django_assert_max_num_queries(6):
-        alice_client.get(reverse("today"))
+        html = alice_client.get(reverse("today")).content.decode()
+    assert html.count(", logged</span>") == 14  # every day of the strip marked as logged

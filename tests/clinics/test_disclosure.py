@@ -41,6 +41,32 @@ def test_it_shows_a_week_with_enough_active_and_inactive_patients():
     assert row.factor_rates[0][1].text == "100%"
 
 
+def test_it_shows_figures_drawn_from_exactly_5_patients():
+    # The boundary: "fewer than 5" withholds 4, never 5 (mutation testing found this untested).
+    row = _report([_week(10, [5, 0, 0, 0, 0, 0, 0])]).rows[0]
+    assert (row.enrolled.text, row.active.text, row.active_share.text, row.mean_days.text) == ("10", "5", "50%", "1.0")
+    row = _report([_week(5, [0, 5, 0, 0, 0, 0, 0])]).rows[0]
+    assert (row.enrolled.text, row.active.text, row.mean_days.text) == ("5", "5", "2.0")
+
+
+def test_the_charts_text_alternative_gives_the_range_the_latest_week_and_what_is_withheld():
+    weeks = [
+        _week(20, [0, 6, 0, 0, 0, 0, 0], week=WEEK - dt.timedelta(weeks=2)),
+        _week(20, [2, 0, 0, 0, 0, 0, 0], week=WEEK - dt.timedelta(weeks=1)),
+        _week(20, [5, 5, 0, 0, 0, 0, 0], week=WEEK),
+    ]
+    assert _report(weeks).text_summary == (
+        "Over the 3 weeks from the week of 2 November 2026 to the week of 16 November 2026, weekly active "
+        "patients ranged from 6 (week of 2 Nov) to 10 (week of 16 Nov). In the week of 16 Nov, 10 of 20 "
+        "enrolled patients checked in (50%). 1 week not shown: fewer than 5 patients."
+    )
+    few = [_week(20, [2, 0, 0, 0, 0, 0, 0], week=WEEK - dt.timedelta(weeks=1)), _week(20, [3, 0, 0, 0, 0, 0, 0])]
+    assert _report(few).text_summary == (
+        "Over the 2 weeks from the week of 9 November 2026 to the week of 16 November 2026, every week had "
+        "fewer than 5 active patients or too few enrolled to show."
+    )
+
+
 @pytest.mark.parametrize("active", [1, 4])
 def test_it_withholds_every_figure_drawn_from_fewer_than_5_active_patients(active):
     row = _report([_week(20, [active, 0, 0, 0, 0, 0, 0])]).rows[0]

@@ -90,14 +90,20 @@ def test_a_404_counts_nothing(client):
 
 
 @pytest.mark.parametrize(
-    ("url", "queries"),
-    [(reverse("learn"), 3), (reverse("learn_references"), 4), (reverse("learn_note", args=["omega3"]), 8)],
+    ("url", "queries", "shows"),
+    [
+        (reverse("learn"), 3, "Long-term stress and neurosteroids"),
+        (reverse("learn_references"), 4, "Locci, A., &amp; Pinna, G. (2017). Neurosteroid biosynthesis"),
+        (reverse("learn_note", args=["omega3"]), 8, "Omega-3 fats: what the research says"),
+    ],
 )
-def test_learn_pages_take_a_fixed_number_of_queries(alice_client, django_assert_max_num_queries, url, queries):
+def test_learn_pages_take_a_fixed_number_of_queries(alice_client, django_assert_max_num_queries, url, queries, shows):
     # Session and user (2), then the page's reads; a note page also counts its view (up to 4 writes).
     alice_client.get(url)
     with django_assert_max_num_queries(queries):
-        assert alice_client.get(url).status_code == 200
+        response = alice_client.get(url)
+    assert response.status_code == 200
+    assert shows in response.content.decode()
 
 
 # --- after a check-in ----------------------------------------------------------------------------------

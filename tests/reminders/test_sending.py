@@ -5,6 +5,7 @@ import re
 import socket
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from tests.factories import CheckInFactory, ReminderPatientFactory
@@ -205,7 +206,8 @@ def test_a_batch_runs_six_queries_plus_a_claim_and_a_mark_per_reminder(
     # own transaction that shows as a savepoint and its release.
     # Four for the batch, two for the teaser (the week's note and its first reference).
     with django_assert_num_queries(6 + 2 * patients + 2 * patients):
-        send_batch(delivery_ids=ids)
+        outcome = send_batch(delivery_ids=ids)
+    assert outcome.sent == len(mail.outbox) == patients
 
 
 @pytest.mark.parametrize("patients", [1, 30])
@@ -214,7 +216,8 @@ def test_dispatch_runs_a_fixed_number_of_queries(db, frozen_now, patients, djang
     ReminderPatientFactory.create_batch(patients, time_zone="Asia/Tokyo")
     # expire, zones, then per ISO week: find and insert; then the claimable ids.
     with django_assert_num_queries(5):
-        dispatch(enqueue=lambda ids: None)
+        summary = dispatch(enqueue=lambda ids: None)
+    assert summary.created == ReminderDelivery.objects.count() == 2 * patients
 
 
 def test_a_message_that_cannot_be_built_is_recorded_and_the_batch_goes_on(db, smtp_sink, frozen_now, monkeypatch):

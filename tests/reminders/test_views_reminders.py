@@ -44,10 +44,14 @@ def test_a_get_asks_for_confirmation_and_changes_nothing(client, patient):
     assert patient.reminders_enabled is True
 
 
-def test_posting_twice_is_harmless(strict_client, patient):
+def test_posting_twice_keeps_reminders_off(strict_client, patient):
     url = url_for(unsubscribe_token(patient_id=patient.pk))
-    assert strict_client.post(url).status_code == 200
-    assert strict_client.post(url).status_code == 200
+    for _ in range(2):
+        response = strict_client.post(url)
+        assert response.status_code == 200
+        assert "You're unsubscribed" in response.content.decode()
+        patient.refresh_from_db()
+        assert patient.reminders_enabled is False
 
 
 @pytest.mark.parametrize(
@@ -87,6 +91,6 @@ def test_other_methods_are_refused_not_errors(client, patient):
 def test_the_unsubscribe_page_runs_a_fixed_number_of_queries(client, patient, django_assert_max_num_queries):
     url = url_for(unsubscribe_token(patient_id=patient.pk))
     with django_assert_max_num_queries(1):
-        client.get(url)
+        assert "Unsubscribe from weekly reminders" in client.get(url).content.decode()
     with django_assert_max_num_queries(2):
-        client.post(url)
+        assert "You're unsubscribed" in client.post(url).content.decode()

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from django.utils.safestring import SafeString
 
 from tracker.checkins.summaries import summary_id
-from tracker.checkins.trends import CalendarDay, DayValues
+from tracker.checkins.trends import CALENDAR_WEEKS, CalendarDay, DayValues
 from tracker.core.svg import Axis, Frame, Plot, axis_up_to, circle, rect, svg, text
 from tracker.models import FACTORS, FIELD_BY_NAME, Factor, Field
 from tracker.models.factors import Chart
@@ -84,11 +84,28 @@ CAL_LEFT = 28
 CAL_TOP = 14
 
 
-def calendar_chart(weeks: Sequence[Sequence[CalendarDay]], *, labelled_by: str) -> SafeString:
+CALENDAR_STATES = {  # (CSS class, words) of a day drawn on the calendar
+    "logged": ("cal-yes", "checked in"),
+    "paused": ("cal-paused", "paused"),
+    "missed": ("cal-no", "no check-in"),
+}
+
+
+def _calendar_state(cell: CalendarDay) -> str:
+    if cell.checked_in:
+        return "logged"
+    return "paused" if cell.paused else "missed"
+
+
+def calendar_chart(
+    weeks: Sequence[Sequence[CalendarDay]], *, labelled_by: str, columns: int = CALENDAR_WEEKS
+) -> SafeString:
     """Weeks as columns (oldest on the left), Monday to Sunday as rows.
 
-    A check-in day is a filled square, any other day an empty outlined one, so
-    the two differ in shape as well as colour; days after today are not drawn.
+    A check-in day is a filled square, a missed day an empty outlined one and a paused day a
+    shaded one with a dashed outline, so they differ in shape as well as colour; days after today
+    and before the patient's first day are not drawn. The frame is `columns` weeks wide however
+    few weeks there are yet, so a new patient's calendar fills in from the left at the same size.
     """
     pitch = CELL + GAP
     parts = [
@@ -99,18 +116,19 @@ def calendar_chart(weeks: Sequence[Sequence[CalendarDay]], *, labelled_by: str) 
     for column, week in enumerate(weeks):
         x = CAL_LEFT + column * pitch
         month = week[0].day.month
-        if month != previous_month and column < len(weeks) - 1:
+        if month != previous_month and column < max(len(weeks), columns) - 1:
             parts.append(text(x, CAL_TOP - 4, f"{week[0].day:%b}"))
         previous_month = month
         for row, cell in enumerate(week):
-            if cell.future:
+            if cell.future or cell.before:
                 continue
-            kind, words = ("cal-yes", "checked in") if cell.checked_in else ("cal-no", "no check-in")
+            kind, words = CALENDAR_STATES[_calendar_state(cell)]
             parts.append(
                 rect(x + 0.5, CAL_TOP + row * pitch + 0.5, CELL - 1, CELL - 1, css=kind, rx=2,
                      title=f"{cell.day:%a %-d %b %Y}: {words}")
             )  # fmt: skip
-    return svg(parts, width=CAL_LEFT + len(weeks) * pitch, height=CAL_TOP + 7 * pitch, labelled_by=labelled_by)
+    width = CAL_LEFT + max(len(weeks), columns) * pitch
+    return svg(parts, width=width, height=CAL_TOP + 7 * pitch, labelled_by=labelled_by)
 
 
 def field_axis(chart: Chart, values: Sequence) -> Axis:

@@ -37,13 +37,13 @@ class WeekLine:
     text: str
 
 
-def week_lines(figures: Figures) -> list[WeekLine]:
+def week_lines(figures: Figures, *, not_logged: str = "not logged this week") -> list[WeekLine]:
     """The week card: for each factor, its averages (or its days with some of it), or that it wasn't logged."""
     lines = []
     for factor in FACTORS:
         counts = figures.factors[factor.key]
         if not counts.logged_days:
-            text = "not logged this week"
+            text = not_logged
         elif factor.week_text:
             text = factor.week_text.format(positive=counts.positive_days, logged=_days(counts.logged_days))
         else:

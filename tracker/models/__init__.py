@@ -50,6 +50,11 @@ from tracker.models.factors import (
     Factor,
     Field,
 )
+from tracker.models.pauses import (
+    PAUSE_MAX_DAYS,
+    PAUSE_REASON_MAX_LENGTH,
+    Pause,
+)
 from tracker.models.reminders import (
     ReminderDelivery,
 )
@@ -83,6 +88,9 @@ __all__ = [
     "NoteOpened",
     "NoteViewDay",
     "OMEGA3_SERVINGS_MAX",
+    "PAUSE_MAX_DAYS",
+    "PAUSE_REASON_MAX_LENGTH",
+    "Pause",
     "PatientWeek",
     "RETENTION_WEEKS",
     "ReminderDelivery",

@@ -1,0 +1,34 @@
+"""The wording checks for what the insight pages generate: the notes' forbidden dosing, diagnosis
+and judgement patterns (tests/education/test_content.py; tracker/content/rules.py once it lands),
+plus words that judge a value or claim a cause, which a sentence about the patient's own figures
+must never use."""
+
+import re
+
+from django.utils.html import strip_tags
+
+from tests.education.test_content import forbidden_language
+
+JUDGING = (
+    r"\b(good|bad|poor|better|worse|best|worst|too (high|low|much|little)|healthy|unhealthy|normal|abnormal|target"
+    r"|goal|great|well done|ideal|optimal|improv\w*|risk|should|recommend\w*|try to|aim)\b"
+)
+CAUSAL = r"\b(because|caus\w*|leads? to|due to|results? in|helps?|boost\w*|effect\w*|makes? you)\b"
+# The check-in's own scale labels, quoted on the pages that explain the ratings.
+SCALE_LABELS = re.compile(r"\(?1\)? \(?very poor\)?,? (to )?\(?5\)? \(?very good\)?|1 very poor, 5 very good")
+
+
+def wording_problems(text: str) -> list[str]:
+    text = " ".join(text.replace("\u2019", "'").split())
+    text = SCALE_LABELS.sub(" ", text)
+    problems = [f"{name}: {words!r}" for name, words in forbidden_language(text)]
+    problems += [f"judging: {m[0]!r}" for m in re.finditer(JUDGING, text, re.I)]
+    problems += [f"causal: {m[0]!r}" for m in re.finditer(CAUSAL, text, re.I)]
+    return problems
+
+
+def visible_main(html: str) -> str:
+    """What a reader sees in a page's <main>: tags, scripts and SVG marks gone, entities decoded."""
+    main = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+    main = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", main, flags=re.S)
+    return strip_tags(main.split(">", 1)[1]).replace("&#x27;", "'").replace("&amp;", "&").replace("&quot;", '"')

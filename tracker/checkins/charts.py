@@ -11,7 +11,14 @@ from collections.abc import Sequence
 from django.utils.safestring import SafeString
 
 from tracker.checkins.summaries import summary_id
-from tracker.checkins.trends import CALENDAR_WEEKS, CalendarDay, DayValues
+from tracker.checkins.trends import (
+    CALENDAR_WEEKS,
+    WEEKLY_FROM_DAYS,
+    CalendarDay,
+    DayValues,
+    WeekAverage,
+    weekly_averages,
+)
 from tracker.core.svg import Axis, Frame, Plot, axis_up_to, circle, rect, svg, text
 from tracker.models import FACTORS, FIELD_BY_NAME, Factor, Field
 from tracker.models.factors import Chart
@@ -40,27 +47,45 @@ def _svg(parts: list[str], frame: Frame, labelled_by: str) -> SafeString:
     return svg(parts, width=frame.width, height=frame.height, labelled_by=labelled_by)
 
 
-def line_chart(days: Sequence[dt.date], values: Sequence, *, axis: Axis, series: str, labelled_by: str) -> SafeString:
-    """A line through the logged days, broken where a day was not logged; a dot on every logged day."""
+Weekly = Sequence[WeekAverage] | None
+
+
+def _weekly(plot: Plot, weekly: Weekly) -> list[str]:
+    """The line of weekly averages, through the middle of each week's days, broken at a week not logged."""
+    if not weekly:
+        return []
+    points = [None if week.average is None else (week.middle, week.average) for week in weekly]
+    return plot.path(points, css="chart-weekly")
+
+
+def line_chart(
+    days: Sequence[dt.date], values: Sequence, *, axis: Axis, series: str, labelled_by: str, weekly: Weekly = None
+) -> SafeString:
+    """A line through the logged days, broken where a day was not logged; a dot on every logged day.
+    With `weekly`, the days are dots alone under the line of weekly averages."""
     plot, parts = _day_plot(days, axis)
-    parts += plot.line(values, series=series, radius=2.5 if len(days) <= 30 else 1.6)
-    return _svg(parts, DAY_FRAME, labelled_by)
+    parts += plot.line(values, series=series, radius=2.5 if len(days) <= 30 else 1.6, joined=not weekly)
+    return _svg(parts + _weekly(plot, weekly), DAY_FRAME, labelled_by)
 
 
 def _bars(plot: Plot, values: Sequence, *, series: str) -> list[str]:
     return [plot.bar(i, value, series=series) for i, value in enumerate(values) if value is not None]
 
 
-def bar_chart(days: Sequence[dt.date], values: Sequence, *, axis: Axis, series: str, labelled_by: str) -> SafeString:
+def bar_chart(
+    days: Sequence[dt.date], values: Sequence, *, axis: Axis, series: str, labelled_by: str, weekly: Weekly = None
+) -> SafeString:
     plot, parts = _day_plot(days, axis)
-    return _svg(parts + _bars(plot, values, series=series), DAY_FRAME, labelled_by)
+    return _svg(parts + _bars(plot, values, series=series) + _weekly(plot, weekly), DAY_FRAME, labelled_by)
 
 
 MARKS_BAND = 30  # a label, then a row of yes/no marks, above the bars
 MARKED_FRAME = dataclasses.replace(DAY_FRAME, height=DAY_FRAME.height + MARKS_BAND, top=DAY_FRAME.top + MARKS_BAND)
 
 
-def marked_bar_chart(rows: Sequence[DayValues], *, field: Field, axis: Axis, labelled_by: str) -> SafeString:
+def marked_bar_chart(
+    rows: Sequence[DayValues], *, field: Field, axis: Axis, labelled_by: str, weekly: Weekly = None
+) -> SafeString:
     """Bars of `field`, under a row of marks for its chart's yes/no field (omega-3 foods under the
     supplement): a filled dot for yes, a ring for no, nothing when not answered."""
     marks = FIELD_BY_NAME[field.chart.marks]
@@ -75,7 +100,7 @@ def marked_bar_chart(rows: Sequence[DayValues], *, field: Field, axis: Axis, lab
         if (answer := getattr(row, marks.name)) is not None
     )
     parts.extend(_bars(plot, [getattr(row, field.name) for row in rows], series=series))
-    return _svg(parts, MARKED_FRAME, labelled_by)
+    return _svg(parts + _weekly(plot, weekly), MARKED_FRAME, labelled_by)
 
 
 CELL = 11
@@ -138,24 +163,35 @@ def field_axis(chart: Chart, values: Sequence) -> Axis:
     return axis_up_to(_largest(values), at_least=chart.at_least, step=chart.step)
 
 
-def field_chart(rows: Sequence[DayValues], factor: Factor, field: Field) -> SafeString:
+def field_chart(
+    rows: Sequence[DayValues], factor: Factor, field: Field, *, labelled_by: str | None = None, weekly: bool = False
+) -> SafeString:
+    """One field's chart over `rows`; with `weekly`, under a line of its weekly averages."""
     days = [row.day for row in rows]
     values = [getattr(row, field.name) for row in rows]
-    axis, labelled_by = field_axis(field.chart, values), summary_id(factor, field)
+    axis, labelled_by = field_axis(field.chart, values), labelled_by or summary_id(factor, field)
+    weeks = weekly_averages(rows, field.name) if weekly else None
     if field.chart.marks:
-        return marked_bar_chart(rows, field=field, axis=axis, labelled_by=labelled_by)
+        return marked_bar_chart(rows, field=field, axis=axis, labelled_by=labelled_by, weekly=weeks)
     draw = line_chart if field.chart.kind == "line" else bar_chart
-    return draw(days, values, axis=axis, series=field.chart.series, labelled_by=labelled_by)
+    return draw(days, values, axis=axis, series=field.chart.series, labelled_by=labelled_by, weekly=weeks)
+
+
+def factor_charts(rows: Sequence[DayValues], factors: Sequence[Factor] = FACTORS) -> dict[str, SafeString]:
+    """One chart per charted field of `factors`, keyed by the field's name; from WEEKLY_FROM_DAYS
+    days on, each with its weekly averages."""
+    weekly = len(rows) >= WEEKLY_FROM_DAYS
+    return {
+        field.name: field_chart(rows, factor, field, weekly=weekly)
+        for factor in factors
+        for field in factor.fields
+        if field.chart is not None
+    }
 
 
 def dashboard_charts(rows: Sequence[DayValues], calendar: Sequence[Sequence[CalendarDay]]) -> dict[str, SafeString]:
     """Every chart on the dashboard: one per charted field of the factor registry, keyed by the
     field's name, and the check-in calendar."""
-    charts = {
-        field.name: field_chart(rows, factor, field)
-        for factor in FACTORS
-        for field in factor.fields
-        if field.chart is not None
-    }
+    charts = factor_charts(rows)
     charts["calendar"] = calendar_chart(calendar, labelled_by="summary-calendar")
     return charts

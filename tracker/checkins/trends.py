@@ -9,10 +9,11 @@ plus one aggregate for the chart window.
 """
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
+from itertools import groupby
 
 from django.db.models import BooleanField, ExpressionWrapper
 
@@ -332,6 +333,42 @@ def chart_rows(*, patient: User, first_day: dt.date, last_day: dt.date) -> list[
     }
     days = (first_day + dt.timedelta(days=offset) for offset in range((last_day - first_day).days + 1))
     return [DayValues(**stored[day]) if day in stored else DayValues(day=day) for day in days]
+
+
+# From this many days on, a chart draws each day as a dot (or bar) under a line of weekly averages:
+# over 90 days a line joining every day is mostly noise.
+WEEKLY_FROM_DAYS = 60
+
+
+@dataclass(frozen=True)
+class WeekAverage:
+    monday: dt.date
+    first: int  # the week's first and last row indexes within the rows (a period may cut a week)
+    last: int
+    days: int  # days logged
+    average: Decimal | None
+
+    @property
+    def middle(self) -> float:
+        return (self.first + self.last) / 2
+
+
+def weekly_averages(rows: Sequence[DayValues], name: str) -> list[WeekAverage]:
+    """Each ISO week's average of field `name` over its logged days among `rows`, no query."""
+    weeks = []
+    for monday, group in groupby(enumerate(rows), key=lambda item: monday_of(item[1].day)):
+        group = list(group)
+        values = [value for _, row in group if (value := getattr(row, name)) is not None]
+        weeks.append(
+            WeekAverage(
+                monday=monday,
+                first=group[0][0],
+                last=group[-1][0],
+                days=len(values),
+                average=mean(sum(values), len(values)) if values else None,
+            )
+        )
+    return weeks
 
 
 # ---------------------------------------------------------------- the dashboard

@@ -47,6 +47,7 @@ class Chart:
     step: int = 1
     at_least: int = 0
     marks: str | None = None  # a yes/no field drawn as a row of marks above the bars
+    marks_text: str = ""  # the row of marks explained in words, beside the chart
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,10 @@ FACTORS: tuple[Factor, ...] = (
                     at_least=4,
                     step=2,
                     marks="omega3_supplement",
+                    marks_text=(
+                        "The row of marks above the bars answers \u201cDid you take your usual omega-3 "
+                        "supplement?\u201d: a filled dot for yes, an open ring for no, no mark on a day not answered."
+                    ),
                 ),
             ),
             Field(

@@ -36,6 +36,7 @@ MATRIX = {
     "today": PATIENTS_ONLY,
     "checkin_day": PATIENTS_ONLY,
     "history": PATIENTS_ONLY,
+    "patterns": PATIENTS_ONLY,
     "pauses": PATIENTS_ONLY,
     # Changing a pause is a POST (a GET is refused); Bob posting to Alice's pause gets a 404
     # (tests/checkins/test_views_pauses.py).

@@ -1,13 +1,15 @@
 """The wording checks for what the insight pages generate: the notes' forbidden dosing, diagnosis
 and judgement patterns (tests/education/test_content.py; tracker/content/rules.py once it lands),
 plus words that judge a value or claim a cause, which a sentence about the patient's own figures
-must never use."""
+must never use. The pattern caution ("doesn't show that one causes the other") is the one
+sentence allowed to speak of causes, to deny one."""
 
 import re
 
 from django.utils.html import strip_tags
 
 from tests.education.test_content import forbidden_language
+from tracker.checkins.patterns import CAUTION
 
 JUDGING = (
     r"\b(good|bad|poor|better|worse|best|worst|too (high|low|much|little)|healthy|unhealthy|normal|abnormal|target"
@@ -20,7 +22,7 @@ SCALE_LABELS = re.compile(r"\(?1\)? \(?very poor\)?,? (to )?\(?5\)? \(?very good
 
 def wording_problems(text: str) -> list[str]:
     text = " ".join(text.replace("\u2019", "'").split())
-    text = SCALE_LABELS.sub(" ", text)
+    text = SCALE_LABELS.sub(" ", text.replace(CAUTION, " "))
     problems = [f"{name}: {words!r}" for name, words in forbidden_language(text)]
     problems += [f"judging: {m[0]!r}" for m in re.finditer(JUDGING, text, re.I)]
     problems += [f"causal: {m[0]!r}" for m in re.finditer(CAUSAL, text, re.I)]

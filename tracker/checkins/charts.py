@@ -195,3 +195,22 @@ def dashboard_charts(rows: Sequence[DayValues], calendar: Sequence[Sequence[Cale
     charts = factor_charts(rows)
     charts["calendar"] = calendar_chart(calendar, labelled_by="summary-calendar")
     return charts
+
+
+def pattern_charts(pattern) -> dict[str, SafeString]:
+    """The two factors of a pattern (tracker/checkins/patterns.py), one above the other over the same
+    days, the first with a dashed rule at the patient's usual value."""
+    days = [row.day for row in pattern.rows]
+    charts = {}
+    for key, field in (("a", pattern.a), ("b", pattern.b)):
+        values = [getattr(row, field.name) for row in pattern.rows]
+        axis = field_axis(field.chart, values)
+        plot, parts = _day_plot(days, axis)
+        if key == "a" and pattern.usual is not None:
+            parts.append(plot.level(pattern.usual, css="chart-usual"))
+        if field.chart.kind == "line":
+            parts += plot.line(values, series=field.chart.series, radius=2.5 if len(days) <= 30 else 1.6)
+        else:
+            parts += _bars(plot, values, series=field.chart.series)
+        charts[key] = _svg(parts, DAY_FRAME, f"pattern-{key}-caption")
+    return charts

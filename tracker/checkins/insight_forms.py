@@ -1,8 +1,9 @@
-"""Forms of the pause days page: they parse, the services decide."""
+"""Forms of the pause days and patterns pages: they parse, the services decide."""
 
 from django import forms
 
-from tracker.models import PAUSE_REASON_MAX_LENGTH
+from tracker.checkins.patterns import DEFAULT_PAIR, PATTERN_WINDOWS
+from tracker.models import COMPARABLE_FIELDS, PAUSE_REASON_MAX_LENGTH
 
 DATE_MESSAGE = "Enter a date as year-month-day, for example 2026-12-24."
 
@@ -27,3 +28,31 @@ class PauseForm(forms.Form):
         help_text="Only you see it, in your data download, and on a summary if you choose to include it.",
         error_messages={"max_length": f"Keep the reason to {PAUSE_REASON_MAX_LENGTH} characters or fewer."},
     )
+
+
+class PatternForm(forms.Form):
+    a = forms.TypedChoiceField(
+        label="Split the days by",
+        choices=[(field.name, field.heading) for field in COMPARABLE_FIELDS],
+        initial=DEFAULT_PAIR[0],
+        error_messages={"invalid_choice": "Pick one of the listed factors to split the days by."},
+    )
+    b = forms.TypedChoiceField(
+        label="And look at",
+        choices=[(field.name, field.heading) for field in COMPARABLE_FIELDS],
+        initial=DEFAULT_PAIR[1],
+        error_messages={"invalid_choice": "Pick one of the listed factors to look at."},
+    )
+    days = forms.TypedChoiceField(
+        label="Over",
+        choices=[(days, f"the last {days} days") for days in PATTERN_WINDOWS],
+        coerce=int,
+        initial=PATTERN_WINDOWS[0],
+        error_messages={"invalid_choice": "Pick 30 or 90 days."},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("a") and data.get("a") == data.get("b"):
+            raise forms.ValidationError("Pick two different factors to compare.")
+        return data

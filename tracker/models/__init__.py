@@ -36,6 +36,7 @@ from tracker.models.education import (
     NoteViewDay,
 )
 from tracker.models.factors import (
+    COMPARABLE_FIELDS,
     FACTOR_BY_KEY,
     FACTOR_FIELDS,
     FACTOR_OF_FIELD,
@@ -64,6 +65,7 @@ __all__ = [
     "AuditEventQuerySet",
     "AuditLogIsAppendOnly",
     "CITATION_FIELDS",
+    "COMPARABLE_FIELDS",
     "CheckIn",
     "Citation",
     "Clinic",

@@ -65,6 +65,16 @@ class Field:
     unit: str = ""  # after an average: " hours", " servings"
     week_text: str = ""  # the week card's phrase: "{avg} hours on average"
     chart: Chart | None = None
+    # Comparing two factors (tracker/checkins/patterns.py): the days above the patient's own usual
+    # value of this field ("you slept more than your usual {usual}"), and another field's average
+    # on them ("your stress rating averaged {average}"). A number field without them is not offered.
+    compare_more: str = ""
+    compare_average: str = ""
+
+    def amount_text(self, value) -> str:
+        """A value with its unit, singular for 1: "7.5 hours", "1 serving", "4"."""
+        unit = self.unit.removesuffix("s") if value == 1 else self.unit
+        return f"{value}{unit}"
 
 
 @dataclass(frozen=True)
@@ -126,6 +136,8 @@ FACTORS: tuple[Factor, ...] = (
                 week_text="{avg} hours on average",
                 fhir=Fhir(LOINC, "93832-4", "Sleep duration", "quantity", ("h", "hours")),
                 chart=Chart("line", "Hours slept", "sleep-hours", at_least=12, step=4),
+                compare_more="you slept more than your usual {usual}",
+                compare_average="your hours of sleep averaged {average}",
             ),
             Field(
                 name="sleep_quality",
@@ -137,6 +149,8 @@ FACTORS: tuple[Factor, ...] = (
                 week_text="quality {avg} of 5 on average",
                 fhir=Fhir(OWN_CODES, "sleep-quality", "Self-rated sleep quality (1 to 5)", "integer"),
                 chart=Chart("line", "Sleep quality, 1 to 5", "sleep-quality", low=1, high=5),
+                compare_more="you rated your sleep quality above your usual {usual}",
+                compare_average="your sleep quality rating averaged {average}",
             ),
         ),
     ),
@@ -157,6 +171,8 @@ FACTORS: tuple[Factor, ...] = (
                     OWN_CODES, "stress-rating", "Self-rated stress (0 none to 10 the most imaginable)", "integer"
                 ),
                 chart=Chart("line", "Stress, 0 to 10", "stress", high=10, step=2),
+                compare_more="you rated your stress above your usual {usual}",
+                compare_average="your stress rating averaged {average}",
             ),
         ),
     ),
@@ -173,6 +189,7 @@ FACTORS: tuple[Factor, ...] = (
                 column="Food servings",
                 low=0,
                 high=OMEGA3_SERVINGS_MAX,
+                unit=" servings",
                 fhir=Fhir(OWN_CODES, "omega3-food-servings", "Servings of omega-3-rich foods", "integer"),
                 chart=Chart(
                     "bar",
@@ -186,6 +203,8 @@ FACTORS: tuple[Factor, ...] = (
                         "supplement?\u201d: a filled dot for yes, an open ring for no, no mark on a day not answered."
                     ),
                 ),
+                compare_more="you logged more than your usual {usual} of omega-3-rich foods",
+                compare_average="your servings of omega-3-rich foods averaged {average}",
             ),
             Field(
                 name="omega3_supplement",
@@ -212,6 +231,8 @@ FACTORS: tuple[Factor, ...] = (
                 week_text="{avg} servings on average",
                 fhir=Fhir(OWN_CODES, "fruit-veg-servings", "Servings of fruit and vegetables", "integer"),
                 chart=Chart("bar", "Servings of fruit and vegetables", "fruit-veg", at_least=10, step=5),
+                compare_more="you logged more than your usual {usual} of fruit and vegetables",
+                compare_average="your servings of fruit and vegetables averaged {average}",
             ),
         ),
     ),
@@ -223,6 +244,8 @@ FIELD_BY_NAME = {field.name: field for field in FIELDS}
 FACTOR_OF_FIELD = {field.name: factor for factor in FACTORS for field in factor.fields}
 # Every factor field of a check-in, in the order the form asks them.
 FACTOR_FIELDS: tuple[str, ...] = tuple(field.name for field in FIELDS)
+# The fields a patient can compare with each other (tracker/checkins/patterns.py).
+COMPARABLE_FIELDS: tuple[Field, ...] = tuple(field for field in FIELDS if field.compare_more)
 
 
 def any_factor_logged() -> Q:

@@ -37,6 +37,7 @@ MATRIX = {
     "checkin_day": PATIENTS_ONLY,
     "history": PATIENTS_ONLY,
     "patterns": PATIENTS_ONLY,
+    "summary": PATIENTS_ONLY,
     "pauses": PATIENTS_ONLY,
     # Changing a pause is a POST (a GET is refused); Bob posting to Alice's pause gets a 404
     # (tests/checkins/test_views_pauses.py).

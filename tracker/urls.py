@@ -24,6 +24,7 @@ urlpatterns = [
     path("checkin/<isodate:day>/", patient.checkin_day, name="checkin_day"),
     path("history/", patient.history, name="history"),
     path("patterns/", insight.patterns, name="patterns"),
+    path("summary/", insight.summary, name="summary"),
     path("pauses/", pausing.pauses, name="pauses"),
     path("pauses/<int:pause_id>/end/", pausing.pause_end, name="pause_end"),
     path("pauses/<int:pause_id>/remove/", pausing.pause_delete, name="pause_remove"),

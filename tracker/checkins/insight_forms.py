@@ -1,11 +1,15 @@
-"""Forms of the pause days and patterns pages: they parse, the services decide."""
+"""Forms of the pause days, patterns and appointment summary pages: they parse, the services decide."""
+
+import datetime as dt
 
 from django import forms
 
 from tracker.checkins.patterns import DEFAULT_PAIR, PATTERN_WINDOWS
-from tracker.models import COMPARABLE_FIELDS, PAUSE_REASON_MAX_LENGTH
+from tracker.models import COMPARABLE_FIELDS, FACTORS, PAUSE_REASON_MAX_LENGTH
 
 DATE_MESSAGE = "Enter a date as year-month-day, for example 2026-12-24."
+SUMMARY_MAX_DAYS = 365
+SUMMARY_DEFAULT_DAYS = 30
 
 
 def _date_field(label: str, **kwargs) -> forms.DateField:
@@ -55,4 +59,43 @@ class PatternForm(forms.Form):
         data = super().clean()
         if data.get("a") and data.get("a") == data.get("b"):
             raise forms.ValidationError("Pick two different factors to compare.")
+        return data
+
+
+class SummaryForm(forms.Form):
+    first_day = _date_field("From")
+    last_day = _date_field("To", help_text="Today at the latest.")
+    factors = forms.MultipleChoiceField(
+        label="Factors",
+        choices=[(factor.key, factor.label) for factor in FACTORS],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Pick at least one factor.",
+            "invalid_choice": "Pick from the listed factors.",
+        },
+    )
+    include_notes = forms.BooleanField(label="Include my private notes and pause reasons", required=False)
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        self.today = today
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def defaults(cls, today: dt.date) -> dict:
+        first = today - dt.timedelta(days=SUMMARY_DEFAULT_DAYS - 1)
+        return {"first_day": first.isoformat(), "last_day": today.isoformat(), "factors": [f.key for f in FACTORS]}
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_day"), data.get("last_day")
+        if first is None or last is None:
+            return data
+        if last > self.today:
+            self.add_error(
+                "last_day", f"Pick today ({self.today:%-d %B %Y}) or an earlier day: later days have no data."
+            )
+        elif first > last:
+            self.add_error("first_day", "The first day comes after the last one.")
+        elif (last - first).days + 1 > SUMMARY_MAX_DAYS:
+            self.add_error("first_day", f"A summary covers at most {SUMMARY_MAX_DAYS} days.")
         return data

@@ -50,7 +50,7 @@ def test_the_90_day_dashboard_adds_weekly_averages_to_every_chart_and_table(alic
         CheckInFactory(patient=alice, day=TODAY - dt.timedelta(days=offset), stress=offset % 5)
     html = alice_client.get(URL + "?days=90").content.decode()
     assert html.count('class="chart-weekly"') == 5  # hours, quality, stress, omega-3, fruit & veg
-    assert "Dark line: each week's average." in html
+    assert html.count("the dark line joins the averages of each week's logged days") == 4  # one per panel
     weekly = html.split('data-chart="stress-weekly"', 1)[1].split("</table>", 1)[0]
     assert len(re.findall(r"<tr><th scope=\"row\">Week of", weekly)) == 14  # 90 days touch 14 ISO weeks
     assert '<th scope="row">Week of 23 Nov</th><td>2.0</td>' in weekly  # Mon 23 to Fri 27: 4, 3, 2, 1, 0

@@ -63,6 +63,13 @@ def test_fewer_than_5_days_on_a_side_shows_the_days_not_the_averages():
     assert "at least 5 days" in text
 
 
+def test_a_usual_of_one_serving_is_singular():
+    fruit = FIELD_BY_NAME["fruit_veg_servings"]
+    rows = [DayValues(day=START + dt.timedelta(days=i), fruit_veg_servings=i % 3, stress=2) for i in range(12)]
+    pattern = pattern_from_rows(rows, a=fruit, b=STRESS)
+    assert pattern.above_words == "you logged more than your usual 1 serving of fruit and vegetables"
+
+
 def test_no_day_with_both_logged_says_so():
     pattern = pattern_from_rows(rows_of([(7, None)] * 5), a=SLEEP, b=STRESS)
     assert pattern.sentences() == ["There is no day in these 5 days with both logged yet."]

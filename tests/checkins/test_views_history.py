@@ -29,12 +29,13 @@ def table(html):
 
 def test_a_card_puts_edit_first_then_the_date_and_only_the_factors_logged(alice_client, alice):
     CheckInFactory(patient=alice, day=TODAY, sleep_hours=7.5, sleep_quality=None, stress=None, omega3_servings=None,
-                   omega3_supplement=True, fruit_veg_servings=None, note="Long walk")  # fmt: skip
+                   omega3_supplement=True, fruit_veg_servings=1, note="Long walk")  # fmt: skip
     card = cards(alice_client.get(URL).content.decode())
     edit = card.index(f'href="{reverse("today")}">Edit')
     assert edit < card.index("Fri 27 Nov 2026")
     assert " ".join(re.sub(r"<[^>]+>", " ", card).split()) == (
-        "Edit 27 Nov Fri 27 Nov 2026 Sleep Hours 7.5 Omega-3 Supplement Yes Note Long walk"
+        "Edit 27 Nov Fri 27 Nov 2026 Sleep Hours 7.5 Omega-3 Supplement Yes "
+        "Fruit &amp; vegetables 1 serving Note Long walk"
     )
 
 

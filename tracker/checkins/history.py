@@ -16,7 +16,7 @@ from tracker.models import FACTORS, FIELDS, CheckIn, Pause, User
 @dataclass(frozen=True)
 class FactorShown:
     label: str
-    text: str  # "Hours 7.5, Quality (1–5) 4"
+    text: str  # "Hours 7.5, Quality (1–5) 4"; a factor of one field, its value alone: "5 servings"
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,9 @@ def checkin_entry(checkin: CheckIn, *, edit_url: str | None) -> Entry:
         FactorShown(
             label=factor.label,
             text=", ".join(
-                f"{field.column} {value_text(field, value)}"
+                field.amount_text(value_text(field, value))
+                if len(factor.fields) == 1
+                else f"{field.column} {value_text(field, value)}"
                 for field in factor.fields
                 if (value := getattr(checkin, field.name)) is not None
             ),

@@ -48,8 +48,8 @@ class PatternForm(forms.Form):
         error_messages={"invalid_choice": "Pick one of the listed factors to look at."},
     )
     days = forms.TypedChoiceField(
-        label="Over",
-        choices=[(days, f"the last {days} days") for days in PATTERN_WINDOWS],
+        label="Over the last",
+        choices=[(days, f"{days} days") for days in PATTERN_WINDOWS],
         coerce=int,
         initial=PATTERN_WINDOWS[0],
         error_messages={"invalid_choice": "Pick 30 or 90 days."},

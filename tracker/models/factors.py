@@ -71,10 +71,10 @@ class Field:
     compare_more: str = ""
     compare_average: str = ""
 
-    def amount_text(self, value) -> str:
-        """A value with its unit, singular for 1: "7.5 hours", "1 serving", "4"."""
-        unit = self.unit.removesuffix("s") if value == 1 else self.unit
-        return f"{value}{unit}"
+    def amount_text(self, shown: str) -> str:
+        """A value as shown (summaries.value_text) with its unit, singular for 1: "7.5 hours", "1 serving"."""
+        unit = self.unit.removesuffix("s") if shown == "1" else self.unit
+        return f"{shown}{unit}"
 
 
 @dataclass(frozen=True)

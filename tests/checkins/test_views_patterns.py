@@ -9,11 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.checkins.wording import visible_main, wording_problems
+from tests.checkins.wording import page_words, seed, wording_problems
 from tests.factories import CheckInFactory, UserFactory
 from tracker.checkins.patterns import CAUTION
-from tracker.demo import demo_checkin_values
-from tracker.models import CheckIn
 
 TODAY = dt.date(2026, 11, 27)
 PATTERNS = reverse("patterns")
@@ -24,29 +22,14 @@ def _frozen(frozen_now):
     return frozen_now
 
 
-def seed(patient, days, *, notes=False):
-    rows = []
-    for offset in range(days):
-        day = TODAY - dt.timedelta(days=offset)
-        values = demo_checkin_values(patient.email, day)
-        if not notes:
-            values["note"] = ""
-        rows.append(CheckIn(patient=patient, day=day, **values))
-    CheckIn.objects.bulk_create(rows)
-
-
-def words(response) -> str:
-    return " ".join(visible_main(response.content.decode()).split())
-
-
 # ---------------------------------------------------------------- patterns
 
 
 def test_patterns_default_to_sleep_hours_and_stress_over_30_days(alice_client, alice):
-    seed(alice, 40)
+    seed(alice, 40, today=TODAY)
     response = alice_client.get(PATTERNS)
     assert response.status_code == 200
-    text = words(response)
+    text = page_words(response)
     assert "Sleep (hours) and Stress (0–10), the last 30 days" in text
     assert re.search(
         r"On the \d+ days you slept more than your usual [\d.]+ hours, your stress rating averaged \d+\.\d; "
@@ -60,20 +43,20 @@ def test_patterns_default_to_sleep_hours_and_stress_over_30_days(alice_client, a
 @pytest.mark.parametrize("a", ["sleep_hours", "sleep_quality", "stress", "omega3_servings", "fruit_veg_servings"])
 @pytest.mark.parametrize("days", [30, 90])
 def test_every_pair_renders_words_that_pass_the_rules(alice_client, alice, a, days):
-    seed(alice, 90)
+    seed(alice, 90, today=TODAY)
     for b in ("sleep_hours", "stress", "fruit_veg_servings"):
         if a == b:
             continue
         response = alice_client.get(PATTERNS, {"a": a, "b": b, "days": days})
         assert response.status_code == 200
-        assert wording_problems(words(response)) == [], (a, b)
+        assert wording_problems(page_words(response)) == [], (a, b)
 
 
 def test_fewer_than_5_days_a_side_lists_the_days_instead(alice_client, alice):
     for offset, (hours, stress) in enumerate([(8, 2), (8, 3), (6, 6), (6, 5), (6, 7), (6, 5), (6, 6)]):
         CheckInFactory(patient=alice, day=TODAY - dt.timedelta(days=offset), sleep_hours=Decimal(hours), stress=stress)
     response = alice_client.get(PATTERNS)
-    text = words(response)
+    text = page_words(response)
     assert "averaged" not in text
     assert "Of the 7 days with both logged, 2 were days you slept more than your usual 6 hours, and 5 were" in text
     html = response.content.decode()
@@ -101,7 +84,7 @@ def test_patterns_take_the_same_queries_for_a_month_or_three_years(client, db, d
     counts = []
     for days in (30, 1096):
         patient = UserFactory()
-        seed(patient, days)
+        seed(patient, days, today=TODAY)
         client.force_login(patient)
         with django_assert_max_num_queries(3), CaptureQueriesContext(connection) as queries:  # session, user, rows
             assert client.get(PATTERNS, {"a": "stress", "b": "sleep_quality", "days": 90}).status_code == 200

@@ -8,11 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.checkins.wording import visible_main, wording_problems
+from tests.checkins.wording import page_words, seed, wording_problems
 from tests.factories import CheckInFactory, UserFactory
 from tracker.checkins.appointment import HEADER
-from tracker.demo import demo_checkin_values
-from tracker.models import CheckIn, Pause
+from tracker.models import Pause
 
 TODAY = dt.date(2026, 11, 27)
 SUMMARY = reverse("summary")
@@ -23,26 +22,11 @@ def _frozen(frozen_now):
     return frozen_now
 
 
-def seed(patient, days, *, notes=False):
-    rows = []
-    for offset in range(days):
-        day = TODAY - dt.timedelta(days=offset)
-        values = demo_checkin_values(patient.email, day)
-        if not notes:
-            values["note"] = ""
-        rows.append(CheckIn(patient=patient, day=day, **values))
-    CheckIn.objects.bulk_create(rows)
-
-
-def words(response) -> str:
-    return " ".join(visible_main(response.content.decode()).split())
-
-
 # ---------------------------------------------------------------- summary
 
 
 def test_the_summary_defaults_to_the_last_30_days_and_every_factor(alice_client, alice):
-    seed(alice, 40)
+    seed(alice, 40, today=TODAY)
     Pause.objects.create(
         patient=alice,
         first_day=TODAY - dt.timedelta(days=50),
@@ -51,7 +35,7 @@ def test_the_summary_defaults_to_the_last_30_days_and_every_factor(alice_client,
     )
     response = alice_client.get(SUMMARY)
     assert response.status_code == 200
-    text = words(response)
+    text = page_words(response)
     assert HEADER in text
     assert "29 October 2026 to 27 November 2026" in text
     assert "Checked in on 30 of the 30 days in this period." in text
@@ -72,19 +56,19 @@ def test_notes_and_pause_reasons_show_only_when_ticked(alice_client, alice):
         reason="Hospital stay",
     )
     query = {"first_day": "2026-11-01", "last_day": "2026-11-27", "factors": ["sleep", "stress"]}
-    plain = words(alice_client.get(SUMMARY, query))
+    plain = page_words(alice_client.get(SUMMARY, query))
     assert "Slept at my sister" not in plain
     assert "Hospital stay" not in plain
     assert "Paused days Sun 22 Nov to Wed 25 Nov (4 days)" in plain
     assert "4 days paused (travel, illness or a hospital stay: not counted)" in plain
-    ticked = words(alice_client.get(SUMMARY, {**query, "include_notes": "on"}))
+    ticked = page_words(alice_client.get(SUMMARY, {**query, "include_notes": "on"}))
     assert "Fri 27 Nov Slept at my sister's" in ticked
     assert "Sun 22 Nov to Wed 25 Nov (4 days): Hospital stay" in ticked
 
 
 def test_only_the_chosen_factors_appear(alice_client, alice):
-    seed(alice, 10)
-    text = words(
+    seed(alice, 10, today=TODAY)
+    text = page_words(
         alice_client.get(SUMMARY, {"first_day": "2026-11-20", "last_day": "2026-11-27", "factors": ["stress"]})
     )
     assert "Stress (0 no stress at all" in text
@@ -138,7 +122,7 @@ def test_the_summary_takes_a_fixed_number_of_queries(client, db, days, django_as
     counts = []
     for history in (30, 1096):
         patient = UserFactory()
-        seed(patient, history, notes=True)
+        seed(patient, history, today=TODAY, notes=True)
         client.force_login(patient)
         first = (TODAY - dt.timedelta(days=days - 1)).isoformat()
         factors = ["sleep", "stress", "omega3", "fruit_veg"]
@@ -151,7 +135,7 @@ def test_the_summary_takes_a_fixed_number_of_queries(client, db, days, django_as
 
 
 def test_the_summary_page_has_print_styles_and_no_script(alice_client, alice):
-    seed(alice, 30)
+    seed(alice, 30, today=TODAY)
     html = alice_client.get(SUMMARY).content.decode()
     assert "/static/css/print.css" in html
     assert "<script>" not in html

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -57,35 +57,34 @@ def pauses(request):
     return render(request, "tracker/pauses.html", context, status=status)
 
 
-def _own_pause(request, pause_id: int):
+def _change_pause(request, pause_id: int, change, done) -> HttpResponse:
+    """Apply `change` to one of the patient's own pauses (another's is a 404), then say `done(pause)`
+    (a removed pause keeps its days in memory) or why not, back on the pause page."""
     pause = pause_for_patient(patient=request.user, pause_id=pause_id)
     if pause is None:
         raise Http404("No such pause.")
-    return pause
+    try:
+        change(patient=request.user, pause=pause)
+    except PauseRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, done(pause))
+    return redirect("pauses")
 
 
 @patient_required
 @require_POST
 def pause_end(request, pause_id: int):
-    pause = _own_pause(request, pause_id)
-    try:
-        pause_end_early(patient=request.user, pause=pause)
-    except PauseRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, f"Your pause now ends {pause.last_day:%A %-d %B}: today counts again.")
-    return redirect("pauses")
+    return _change_pause(
+        request, pause_id, pause_end_early,
+        lambda pause: f"Your pause now ends {pause.last_day:%A %-d %B}: today counts again.",
+    )  # fmt: skip
 
 
 @patient_required
 @require_POST
 def pause_delete(request, pause_id: int):
-    pause = _own_pause(request, pause_id)
-    first, last = pause.first_day, pause.last_day
-    try:
-        pause_remove(patient=request.user, pause=pause)
-    except PauseRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, f"Removed the pause of {_range_text(first, last)}.")
-    return redirect("pauses")
+    return _change_pause(
+        request, pause_id, pause_remove,
+        lambda pause: f"Removed the pause of {_range_text(pause.first_day, pause.last_day)}.",
+    )  # fmt: skip

@@ -140,3 +140,13 @@ def test_the_summary_page_has_print_styles_and_no_script(alice_client, alice):
     assert "/static/css/print.css" in html
     assert "<script>" not in html
     assert "style=" not in html
+
+
+def test_a_long_summary_tabulates_weeks_not_days(alice_client, alice):
+    seed(alice, 200, today=TODAY)
+    query = {"first_day": "2026-05-01", "last_day": "2026-11-27", "factors": ["stress"]}
+    html = alice_client.get(SUMMARY, query).content.decode()
+    assert 'data-chart="stress-weekly"' in html
+    assert 'data-chart="stress"' not in html  # 211 days: no table of every day
+    short = alice_client.get(SUMMARY, {**query, "first_day": "2026-08-28"}).content.decode()  # 92 days
+    assert 'data-chart="stress"' in short

@@ -117,6 +117,11 @@ def _sentences(factor: Factor, counts: FactorFigures, window_days: int) -> list[
     return sentences
 
 
+# Beyond this many days (a long appointment summary) a factor's table lists weeks, not days: a table
+# of a year's days is no use to read, and rendering it was most of the page's time.
+DAY_TABLE_MAX_DAYS = 92
+
+
 def _marks_words(chart_field: Field, counts: FactorFigures) -> str:
     if not chart_field.chart.marks:
         return ""
@@ -141,10 +146,12 @@ def factor_panels(
     *, figures: Figures, rows: list[DayValues], charts: dict[str, SafeString], factors=FACTORS
 ) -> list[FactorPanel]:
     """One panel per factor over the chart window: its sentences, its charts (for the fields
-    logged at least once) and its day-by-day table (when the factor was logged at all); from
-    WEEKLY_FROM_DAYS days on, also a table of its weekly averages."""
+    logged at least once) and its day-by-day table (when the factor was logged at all, over at
+    most DAY_TABLE_MAX_DAYS days); from WEEKLY_FROM_DAYS days on, also a table of its weekly
+    averages."""
     panels = []
     weekly = len(rows) >= WEEKLY_FROM_DAYS
+    day_tables = len(rows) <= DAY_TABLE_MAX_DAYS
     for factor in factors:
         counts = figures.factors[factor.key]
         shown_charts = [
@@ -154,8 +161,9 @@ def factor_panels(
         ]
         table_rows = []
         weekly_columns, weekly_rows = [], []
-        if counts.logged_days:
+        if counts.logged_days and day_tables:
             table_rows = [(row.label, [value_text(f, getattr(row, f.name)) for f in factor.fields]) for row in rows]
+        if counts.logged_days:
             if weekly:
                 weekly_columns, weekly_rows = _weekly_table(factor, rows)
         panels.append(

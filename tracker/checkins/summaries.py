@@ -163,9 +163,8 @@ def factor_panels(
         weekly_columns, weekly_rows = [], []
         if counts.logged_days and day_tables:
             table_rows = [(row.label, [value_text(f, getattr(row, f.name)) for f in factor.fields]) for row in rows]
-        if counts.logged_days:
-            if weekly:
-                weekly_columns, weekly_rows = _weekly_table(factor, rows)
+        if counts.logged_days and weekly:
+            weekly_columns, weekly_rows = _weekly_table(factor, rows)
         panels.append(
             FactorPanel(
                 factor=factor,

@@ -53,6 +53,27 @@ def _ms(samples):
     return statistics.median(ordered) * 1000, ordered[int(0.9 * (len(ordered) - 1))] * 1000
 
 
+def bench_patient(history_days: int):
+    """A patient with `history_days` days of daily check-ins up to today, and a logged-in client
+    (after django.setup())."""
+    from django.test import Client
+
+    from tracker.core.time import patient_today
+    from tracker.demo import demo_checkin_values
+    from tracker.models import CheckIn, User
+
+    patient = User.objects.create_user(f"bench-{uuid.uuid4().hex[:12]}@bench.example", time_zone="America/Chicago")
+    today = patient_today(patient=patient)
+    days = [today - dt.timedelta(days=offset) for offset in range(history_days)]
+    CheckIn.objects.bulk_create(
+        [CheckIn(patient=patient, day=day, **demo_checkin_values(patient.email, day)) for day in days],
+        batch_size=500,
+    )
+    client = Client()
+    client.force_login(patient)
+    return patient, client
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=30, help="timed renders per chart period (default 30)")
@@ -67,36 +88,18 @@ def main() -> None:
         django.setup()
         from django.core.management import call_command
         from django.db import connection
-        from django.test import Client
         from django.test.utils import CaptureQueriesContext
         from django.urls import reverse
 
         from tracker.checkins.charts import dashboard_charts
         from tracker.checkins.trends import patient_dashboard
-        from tracker.core.time import patient_today
-        from tracker.demo import demo_checkin_values
-        from tracker.models import CheckIn, User
 
         call_command("migrate", verbosity=0)
 
-        def make_patient(history_days):
-            patient = User.objects.create_user(
-                f"bench-{uuid.uuid4().hex[:12]}@bench.example", time_zone="America/Chicago"
-            )
-            today = patient_today(patient=patient)
-            days = [today - dt.timedelta(days=offset) for offset in range(history_days)]
-            CheckIn.objects.bulk_create(
-                [CheckIn(patient=patient, day=day, **demo_checkin_values(patient.email, day)) for day in days],
-                batch_size=500,
-            )
-            client = Client()
-            client.force_login(patient)
-            return patient, client
-
         patients = []
         try:
-            patients.append(long := make_patient(HISTORY_DAYS))
-            patients.append(short := make_patient(BASELINE_DAYS))
+            patients.append(long := bench_patient(HISTORY_DAYS))
+            patients.append(short := bench_patient(BASELINE_DAYS))
             url = reverse("dashboard")
             # (label, patient and client, chart period); a 30-day history is the baseline for the ratio.
             cases = [(f"3 years, {w} days", long, w) for w in WINDOWS] + [(f"{BASELINE_DAYS} days, 30 days", short, 30)]

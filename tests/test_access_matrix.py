@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import CheckInFactory, ClinicFactory, ClinicianFactory, UserFactory
 from tracker.clinics.services import clinic_join
-from tracker.models import ClinicMembership, User
+from tracker.models import ClinicMembership, Pause, User
 
 PERSONAS = ["anonymous", "alice", "bob", "charlie", "dora", "staff"]
 ANYONE = dict.fromkeys(PERSONAS, 200)
@@ -36,6 +36,13 @@ MATRIX = {
     "today": PATIENTS_ONLY,
     "checkin_day": PATIENTS_ONLY,
     "history": PATIENTS_ONLY,
+    "patterns": PATIENTS_ONLY,
+    "summary": PATIENTS_ONLY,
+    "pauses": PATIENTS_ONLY,
+    # Changing a pause is a POST (a GET is refused); Bob posting to Alice's pause gets a 404
+    # (tests/checkins/test_views_pauses.py).
+    "pause_end": only(set(), 403, anonymous="login", alice=405, bob=405),
+    "pause_remove": only(set(), 403, anonymous="login", alice=405, bob=405),
     "settings": LOGGED_IN,
     "my_data": PATIENTS_ONLY,
     "export_json": PATIENTS_ONLY,
@@ -98,6 +105,7 @@ def world(db, frozen_now):
     ClinicFactory(name="B").clinicians.add(dora)
     clinic_join(patient=alice, clinic=clinic_a)
     CheckInFactory(patient=alice, day=dt.date(2026, 11, 27))
+    pause = Pause.objects.create(patient=alice, first_day=dt.date(2026, 11, 28), last_day=dt.date(2026, 11, 30))
     users = {"alice": alice, "bob": bob, "charlie": charlie, "dora": dora, "staff": staff}
     args = {
         "checkin_day": [dt.date(2026, 11, 26)],
@@ -108,6 +116,8 @@ def world(db, frozen_now):
         "clinician_invitation": ["not-a-real-token"],
         "join": [clinic_a.invite_code],
         "leave_clinic": [clinic_a.pk],
+        "pause_end": [pause.pk],
+        "pause_remove": [pause.pk],
         "password_reset_confirm": ["MQ", "not-a-token"],
         "verify_email": ["not-a-token"],
         "reminders_unsubscribe": ["not-a-token"],

@@ -5,6 +5,8 @@ from tracker.accounts import twofactor_views as security
 from tracker.accounts import views as account
 from tracker.accounts.forms import EmailAuthenticationForm
 from tracker.checkins import dashboard_views as dashboard
+from tracker.checkins import insight_views as insight
+from tracker.checkins import pause_views as pausing
 from tracker.checkins import views as patient
 from tracker.clinics import membership_views as membership
 from tracker.clinics import views as clinician
@@ -21,6 +23,11 @@ urlpatterns = [
     path("today/", patient.today, name="today"),
     path("checkin/<isodate:day>/", patient.checkin_day, name="checkin_day"),
     path("history/", patient.history, name="history"),
+    path("patterns/", insight.patterns, name="patterns"),
+    path("summary/", insight.summary, name="summary"),
+    path("pauses/", pausing.pauses, name="pauses"),
+    path("pauses/<int:pause_id>/end/", pausing.pause_end, name="pause_end"),
+    path("pauses/<int:pause_id>/remove/", pausing.pause_delete, name="pause_remove"),
     path("settings/", account.account_settings, name="settings"),
     path("settings/data/", data.my_data, name="my_data"),
     path("settings/data/export.json", data.export_json, name="export_json"),

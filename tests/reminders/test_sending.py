@@ -196,7 +196,7 @@ def test_an_unreachable_smtp_server_uses_up_no_attempt_and_is_retried(db, frozen
 
 
 @pytest.mark.parametrize("patients", [1, 6])
-def test_a_batch_runs_six_queries_plus_a_claim_and_a_mark_per_reminder(
+def test_a_batch_runs_seven_queries_plus_a_claim_and_a_mark_per_reminder(
     db, frozen_now, patients, django_assert_num_queries
 ):
     for patient in ReminderPatientFactory.create_batch(patients):
@@ -204,8 +204,9 @@ def test_a_batch_runs_six_queries_plus_a_claim_and_a_mark_per_reminder(
     ids = queue_all()
     # Each mark shares a transaction with the next claim: inside the test's
     # own transaction that shows as a savepoint and its release.
-    # Four for the batch, two for the teaser (the week's note and its first reference).
-    with django_assert_num_queries(6 + 2 * patients + 2 * patients):
+    # Five for the batch (deliveries, eligible, pauses, streaks, days logged), two for the teaser
+    # (the week's note and its first reference).
+    with django_assert_num_queries(7 + 2 * patients + 2 * patients):
         outcome = send_batch(delivery_ids=ids)
     assert outcome.sent == len(mail.outbox) == patients
 

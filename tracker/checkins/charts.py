@@ -11,7 +11,14 @@ from collections.abc import Sequence
 from django.utils.safestring import SafeString
 
 from tracker.checkins.summaries import summary_id
-from tracker.checkins.trends import CalendarDay, DayValues
+from tracker.checkins.trends import (
+    CALENDAR_WEEKS,
+    WEEKLY_FROM_DAYS,
+    CalendarDay,
+    DayValues,
+    WeekAverage,
+    weekly_averages,
+)
 from tracker.core.svg import Axis, Frame, Plot, axis_up_to, circle, rect, svg, text
 from tracker.models import FACTORS, FIELD_BY_NAME, Factor, Field
 from tracker.models.factors import Chart
@@ -40,27 +47,45 @@ def _svg(parts: list[str], frame: Frame, labelled_by: str) -> SafeString:
     return svg(parts, width=frame.width, height=frame.height, labelled_by=labelled_by)
 
 
-def line_chart(days: Sequence[dt.date], values: Sequence, *, axis: Axis, series: str, labelled_by: str) -> SafeString:
-    """A line through the logged days, broken where a day was not logged; a dot on every logged day."""
+Weekly = Sequence[WeekAverage] | None
+
+
+def _weekly(plot: Plot, weekly: Weekly) -> list[str]:
+    """The line of weekly averages, through the middle of each week's days, broken at a week not logged."""
+    if not weekly:
+        return []
+    points = [None if week.average is None else (week.middle, week.average) for week in weekly]
+    return plot.path(points, css="chart-weekly")
+
+
+def line_chart(
+    days: Sequence[dt.date], values: Sequence, *, axis: Axis, series: str, labelled_by: str, weekly: Weekly = None
+) -> SafeString:
+    """A line through the logged days, broken where a day was not logged; a dot on every logged day.
+    With `weekly`, the days are dots alone under the line of weekly averages."""
     plot, parts = _day_plot(days, axis)
-    parts += plot.line(values, series=series, radius=2.5 if len(days) <= 30 else 1.6)
-    return _svg(parts, DAY_FRAME, labelled_by)
+    parts += plot.line(values, series=series, radius=2.5 if len(days) <= 30 else 1.6, joined=not weekly)
+    return _svg(parts + _weekly(plot, weekly), DAY_FRAME, labelled_by)
 
 
 def _bars(plot: Plot, values: Sequence, *, series: str) -> list[str]:
     return [plot.bar(i, value, series=series) for i, value in enumerate(values) if value is not None]
 
 
-def bar_chart(days: Sequence[dt.date], values: Sequence, *, axis: Axis, series: str, labelled_by: str) -> SafeString:
+def bar_chart(
+    days: Sequence[dt.date], values: Sequence, *, axis: Axis, series: str, labelled_by: str, weekly: Weekly = None
+) -> SafeString:
     plot, parts = _day_plot(days, axis)
-    return _svg(parts + _bars(plot, values, series=series), DAY_FRAME, labelled_by)
+    return _svg(parts + _bars(plot, values, series=series) + _weekly(plot, weekly), DAY_FRAME, labelled_by)
 
 
 MARKS_BAND = 30  # a label, then a row of yes/no marks, above the bars
 MARKED_FRAME = dataclasses.replace(DAY_FRAME, height=DAY_FRAME.height + MARKS_BAND, top=DAY_FRAME.top + MARKS_BAND)
 
 
-def marked_bar_chart(rows: Sequence[DayValues], *, field: Field, axis: Axis, labelled_by: str) -> SafeString:
+def marked_bar_chart(
+    rows: Sequence[DayValues], *, field: Field, axis: Axis, labelled_by: str, weekly: Weekly = None
+) -> SafeString:
     """Bars of `field`, under a row of marks for its chart's yes/no field (omega-3 foods under the
     supplement): a filled dot for yes, a ring for no, nothing when not answered."""
     marks = FIELD_BY_NAME[field.chart.marks]
@@ -75,7 +100,7 @@ def marked_bar_chart(rows: Sequence[DayValues], *, field: Field, axis: Axis, lab
         if (answer := getattr(row, marks.name)) is not None
     )
     parts.extend(_bars(plot, [getattr(row, field.name) for row in rows], series=series))
-    return _svg(parts, MARKED_FRAME, labelled_by)
+    return _svg(parts + _weekly(plot, weekly), MARKED_FRAME, labelled_by)
 
 
 CELL = 11
@@ -84,11 +109,28 @@ CAL_LEFT = 28
 CAL_TOP = 14
 
 
-def calendar_chart(weeks: Sequence[Sequence[CalendarDay]], *, labelled_by: str) -> SafeString:
+CALENDAR_STATES = {  # (CSS class, words) of a day drawn on the calendar
+    "logged": ("cal-yes", "checked in"),
+    "paused": ("cal-paused", "paused"),
+    "missed": ("cal-no", "no check-in"),
+}
+
+
+def _calendar_state(cell: CalendarDay) -> str:
+    if cell.checked_in:
+        return "logged"
+    return "paused" if cell.paused else "missed"
+
+
+def calendar_chart(
+    weeks: Sequence[Sequence[CalendarDay]], *, labelled_by: str, columns: int = CALENDAR_WEEKS
+) -> SafeString:
     """Weeks as columns (oldest on the left), Monday to Sunday as rows.
 
-    A check-in day is a filled square, any other day an empty outlined one, so
-    the two differ in shape as well as colour; days after today are not drawn.
+    A check-in day is a filled square, a missed day an empty outlined one and a paused day a
+    shaded one with a dashed outline, so they differ in shape as well as colour; days after today
+    and before the patient's first day are not drawn. The frame is `columns` weeks wide however
+    few weeks there are yet, so a new patient's calendar fills in from the left at the same size.
     """
     pitch = CELL + GAP
     parts = [
@@ -99,18 +141,19 @@ def calendar_chart(weeks: Sequence[Sequence[CalendarDay]], *, labelled_by: str) 
     for column, week in enumerate(weeks):
         x = CAL_LEFT + column * pitch
         month = week[0].day.month
-        if month != previous_month and column < len(weeks) - 1:
+        if month != previous_month and column < max(len(weeks), columns) - 1:
             parts.append(text(x, CAL_TOP - 4, f"{week[0].day:%b}"))
         previous_month = month
         for row, cell in enumerate(week):
-            if cell.future:
+            if cell.future or cell.before:
                 continue
-            kind, words = ("cal-yes", "checked in") if cell.checked_in else ("cal-no", "no check-in")
+            kind, words = CALENDAR_STATES[_calendar_state(cell)]
             parts.append(
                 rect(x + 0.5, CAL_TOP + row * pitch + 0.5, CELL - 1, CELL - 1, css=kind, rx=2,
                      title=f"{cell.day:%a %-d %b %Y}: {words}")
             )  # fmt: skip
-    return svg(parts, width=CAL_LEFT + len(weeks) * pitch, height=CAL_TOP + 7 * pitch, labelled_by=labelled_by)
+    width = CAL_LEFT + max(len(weeks), columns) * pitch
+    return svg(parts, width=width, height=CAL_TOP + 7 * pitch, labelled_by=labelled_by)
 
 
 def field_axis(chart: Chart, values: Sequence) -> Axis:
@@ -120,24 +163,54 @@ def field_axis(chart: Chart, values: Sequence) -> Axis:
     return axis_up_to(_largest(values), at_least=chart.at_least, step=chart.step)
 
 
-def field_chart(rows: Sequence[DayValues], factor: Factor, field: Field) -> SafeString:
+def field_chart(
+    rows: Sequence[DayValues], factor: Factor, field: Field, *, labelled_by: str | None = None, weekly: bool = False
+) -> SafeString:
+    """One field's chart over `rows`; with `weekly`, under a line of its weekly averages."""
     days = [row.day for row in rows]
     values = [getattr(row, field.name) for row in rows]
-    axis, labelled_by = field_axis(field.chart, values), summary_id(factor, field)
+    axis, labelled_by = field_axis(field.chart, values), labelled_by or summary_id(factor, field)
+    weeks = weekly_averages(rows, field.name) if weekly else None
     if field.chart.marks:
-        return marked_bar_chart(rows, field=field, axis=axis, labelled_by=labelled_by)
+        return marked_bar_chart(rows, field=field, axis=axis, labelled_by=labelled_by, weekly=weeks)
     draw = line_chart if field.chart.kind == "line" else bar_chart
-    return draw(days, values, axis=axis, series=field.chart.series, labelled_by=labelled_by)
+    return draw(days, values, axis=axis, series=field.chart.series, labelled_by=labelled_by, weekly=weeks)
+
+
+def factor_charts(rows: Sequence[DayValues], factors: Sequence[Factor] = FACTORS) -> dict[str, SafeString]:
+    """One chart per charted field of `factors`, keyed by the field's name; from WEEKLY_FROM_DAYS
+    days on, each with its weekly averages."""
+    weekly = len(rows) >= WEEKLY_FROM_DAYS
+    return {
+        field.name: field_chart(rows, factor, field, weekly=weekly)
+        for factor in factors
+        for field in factor.fields
+        if field.chart is not None
+    }
 
 
 def dashboard_charts(rows: Sequence[DayValues], calendar: Sequence[Sequence[CalendarDay]]) -> dict[str, SafeString]:
     """Every chart on the dashboard: one per charted field of the factor registry, keyed by the
     field's name, and the check-in calendar."""
-    charts = {
-        field.name: field_chart(rows, factor, field)
-        for factor in FACTORS
-        for field in factor.fields
-        if field.chart is not None
-    }
+    charts = factor_charts(rows)
     charts["calendar"] = calendar_chart(calendar, labelled_by="summary-calendar")
+    return charts
+
+
+def pattern_charts(pattern) -> dict[str, SafeString]:
+    """The two factors of a pattern (tracker/checkins/patterns.py), one above the other over the same
+    days, the first with a dashed rule at the patient's usual value."""
+    days = [row.day for row in pattern.rows]
+    charts = {}
+    for key, field in (("a", pattern.a), ("b", pattern.b)):
+        values = [getattr(row, field.name) for row in pattern.rows]
+        axis = field_axis(field.chart, values)
+        plot, parts = _day_plot(days, axis)
+        if key == "a" and pattern.usual is not None:
+            parts.append(plot.level(pattern.usual, css="chart-usual"))
+        if field.chart.kind == "line":
+            parts += plot.line(values, series=field.chart.series, radius=2.5 if len(days) <= 30 else 1.6)
+        else:
+            parts += _bars(plot, values, series=field.chart.series)
+        charts[key] = _svg(parts, DAY_FRAME, f"pattern-{key}-caption")
     return charts

@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from tracker.checkins.charts import dashboard_charts
 from tracker.checkins.summaries import factor_panels, week_lines
-from tracker.checkins.trends import WINDOW_CHOICES, patient_dashboard, window_from
+from tracker.checkins.trends import BUILDING_DAYS, WINDOW_CHOICES, patient_dashboard, window_from
 from tracker.core.access import patient_required
 
 
@@ -17,7 +17,11 @@ def dashboard(request):
         "dash": data,
         "charts": charts,
         "week_lines": week_lines(data.week),
+        "last_7_lines": week_lines(data.last_7.figures, not_logged="not logged in the last 7 days")
+        if data.last_7
+        else None,
         "panels": factor_panels(figures=data.window, rows=data.rows, charts=charts),
         "window_choices": WINDOW_CHOICES,
+        "building_days": BUILDING_DAYS,
     }
     return render(request, "tracker/dashboard.html", context)

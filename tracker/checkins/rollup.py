@@ -19,9 +19,10 @@ from collections.abc import Iterable
 from functools import cache
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, DateField, Exists, F, Func, OuterRef, Q, Value, When
+from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import TruncWeek
 
+from tracker.core.expressions import AddDays
 from tracker.core.sqlbatch import Statement, sql_column, sql_table
 from tracker.core.time import monday_of
 from tracker.models import FACTORS, RETENTION_WEEKS, CheckIn, Enrolment, PatientWeek
@@ -29,27 +30,6 @@ from tracker.models import FACTORS, RETENTION_WEEKS, CheckIn, Enrolment, Patient
 FACTOR_LOGGED = {factor.rollup_field: factor.logged for factor in FACTORS}
 ROLLUP_FIELDS = ("checkin_days", *FACTOR_LOGGED)
 FLAG_FIELDS = tuple(f"active_week_{n}" for n in RETENTION_WEEKS)
-
-
-class AddDays(Func):
-    """A date plus a fixed whole number of days, on PostgreSQL and SQLite."""
-
-    output_field = DateField()
-
-    def __init__(self, expression, days: int):
-        self.days = int(days)
-        super().__init__(expression)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.get_source_expressions()[0])
-        return f"({sql} + {self.days})", params
-
-    def as_sqlite(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.get_source_expressions()[0])
-        return f"date({sql}, '{self.days:+d} days')", params
-
-    def as_sql(self, compiler, connection, **extra):
-        raise NotImplementedError(f"AddDays has no SQL for {connection.vendor}.")
 
 
 def _week_aggregates() -> dict:

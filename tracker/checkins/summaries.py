@@ -5,12 +5,20 @@ no target, no verdict on a value. One panel per factor feeds one template includ
 (templates/tracker/_factor_panel.html), so a new factor needs no new template code.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
-from tracker.checkins.trends import DayValues, FactorFigures, Figures, hours_text
+from tracker.checkins.trends import (
+    WEEKLY_FROM_DAYS,
+    DayValues,
+    FactorFigures,
+    Figures,
+    hours_text,
+    weekly_averages,
+)
 from tracker.models import FACTORS, Factor, Field
 
 
@@ -37,13 +45,13 @@ class WeekLine:
     text: str
 
 
-def week_lines(figures: Figures) -> list[WeekLine]:
+def week_lines(figures: Figures, *, not_logged: str = "not logged this week") -> list[WeekLine]:
     """The week card: for each factor, its averages (or its days with some of it), or that it wasn't logged."""
     lines = []
     for factor in FACTORS:
         counts = figures.factors[factor.key]
         if not counts.logged_days:
-            text = "not logged this week"
+            text = not_logged
         elif factor.week_text:
             text = factor.week_text.format(positive=counts.positive_days, logged=_days(counts.logged_days))
         else:
@@ -66,6 +74,7 @@ class Sentence:
 class ChartShown:
     field: Field
     svg: SafeString
+    words: str = ""  # the chart's row of marks explained, with its counts
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,9 @@ class FactorPanel:
     charts: list[ChartShown]
     columns: list[str]
     rows: list[tuple[str, list[str]]]  # (day label, one cell per field)
+    weekly: bool = False  # the charts draw weekly averages; `weekly_rows` tabulates them
+    weekly_columns: list[str] = dataclasses.field(default_factory=list)
+    weekly_rows: list[tuple[str, list[str]]] = dataclasses.field(default_factory=list)
 
     @property
     def logged(self) -> bool:
@@ -105,30 +117,65 @@ def _sentences(factor: Factor, counts: FactorFigures, window_days: int) -> list[
     return sentences
 
 
-def factor_panels(*, figures: Figures, rows: list[DayValues], charts: dict[str, SafeString]) -> list[FactorPanel]:
+# Beyond this many days (a long appointment summary) a factor's table lists weeks, not days: a table
+# of a year's days is no use to read, and rendering it was most of the page's time.
+DAY_TABLE_MAX_DAYS = 92
+
+
+def _marks_words(chart_field: Field, counts: FactorFigures) -> str:
+    if not chart_field.chart.marks:
+        return ""
+    answers = counts.fields[chart_field.chart.marks]
+    return f"{chart_field.chart.marks_text} Yes on {answers.yes_days} of the {_days(answers.days)} answered."
+
+
+def _weekly_table(factor: Factor, rows: list[DayValues]) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    numbers = [f for f in factor.fields if f.kind == "number" and f.chart is not None]
+    by_field = [weekly_averages(rows, f.name) for f in numbers]
+    table = [
+        (
+            f"Week of {weeks[0].monday:%-d %b}",
+            [str(week.average) if week.average is not None else "–" for week in weeks],
+        )
+        for weeks in zip(*by_field, strict=True)
+    ]
+    return [f.column for f in numbers], table
+
+
+def factor_panels(
+    *, figures: Figures, rows: list[DayValues], charts: dict[str, SafeString], factors=FACTORS
+) -> list[FactorPanel]:
     """One panel per factor over the chart window: its sentences, its charts (for the fields
-    logged at least once) and its day-by-day table (when the factor was logged at all)."""
+    logged at least once) and its day-by-day table (when the factor was logged at all, over at
+    most DAY_TABLE_MAX_DAYS days); from WEEKLY_FROM_DAYS days on, also a table of its weekly
+    averages."""
     panels = []
-    for factor in FACTORS:
+    weekly = len(rows) >= WEEKLY_FROM_DAYS
+    day_tables = len(rows) <= DAY_TABLE_MAX_DAYS
+    for factor in factors:
         counts = figures.factors[factor.key]
         shown_charts = [
-            ChartShown(field=field, svg=charts[field.name])
-            for field in factor.fields
-            if field.chart is not None and field.name in charts and _charted(field, factor, counts)
+            ChartShown(field=f, svg=charts[f.name], words=_marks_words(f, counts))
+            for f in factor.fields
+            if f.chart is not None and f.name in charts and _charted(f, factor, counts)
         ]
         table_rows = []
-        if counts.logged_days:
-            table_rows = [
-                (row.label, [value_text(field, getattr(row, field.name)) for field in factor.fields]) for row in rows
-            ]
+        weekly_columns, weekly_rows = [], []
+        if counts.logged_days and day_tables:
+            table_rows = [(row.label, [value_text(f, getattr(row, f.name)) for f in factor.fields]) for row in rows]
+        if counts.logged_days and weekly:
+            weekly_columns, weekly_rows = _weekly_table(factor, rows)
         panels.append(
             FactorPanel(
                 factor=factor,
                 anchor=slugify(factor.key.replace("_", "-")),
                 sentences=_sentences(factor, counts, figures.days),
                 charts=shown_charts,
-                columns=[field.column for field in factor.fields],
+                columns=[f.column for f in factor.fields],
                 rows=table_rows,
+                weekly=weekly,
+                weekly_columns=weekly_columns,
+                weekly_rows=weekly_rows,
             )
         )
     return panels

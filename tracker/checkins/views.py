@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from tracker.checkins.forms import CheckInForm
+from tracker.checkins.history import checkin_entry, merged, page_bounds, pauses_between
 from tracker.checkins.services import (
     CheckInRefused,
     checkin_for_day,
@@ -18,7 +19,6 @@ from tracker.checkins.services import (
     days_logged,
     editable_days,
 )
-from tracker.checkins.summaries import value_text
 from tracker.core.access import patient_required
 from tracker.core.time import patient_today
 from tracker.education.notes import note_after_checkin, note_card
@@ -98,16 +98,13 @@ def _checkin_url(day, today_):
 def history(request):
     patient = request.user
     today_ = patient_today(patient=patient)
-    page = Paginator(checkins_for_patient(patient=patient), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    checkins = checkins_for_patient(patient=patient)
+    page = Paginator(checkins, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     window = set(editable_days(patient=patient))
-    rows = [
-        {
-            "checkin": c,
-            "label": _day_label(c.day, today_),
-            "edit_url": _checkin_url(c.day, today_) if c.day in window else None,
-            "cells": [value_text(field, getattr(c, field.name)) for field in FIELDS],
-        }
-        for c in page.object_list
+    entries = [
+        checkin_entry(c, edit_url=_checkin_url(c.day, today_) if c.day in window else None) for c in page.object_list
     ]
+    newer, older = page_bounds(page, checkins) if entries else (None, None)
+    entries = merged(entries, pauses_between(patient=patient, newer=newer, older=older))
     headings = [field.heading for field in FIELDS]
-    return render(request, "tracker/history.html", {"page": page, "rows": rows, "headings": headings})
+    return render(request, "tracker/history.html", {"page": page, "entries": entries, "headings": headings})

@@ -179,16 +179,40 @@ class Plot:
         height = (self.bottom - self.top) * PLACEHOLDER_SHARE
         return rect(x, self.bottom - height, width, height, css="chart-withheld", title=title)
 
-    def line(self, values: Sequence, *, series: str, radius: float) -> list[str]:
-        """A line through the values, broken at every None, and a dot on every value."""
+    def line(self, values: Sequence, *, series: str, radius: float, joined: bool = True) -> list[str]:
+        """A line through the values, broken at every None, and a dot on every value (dots alone
+        when not `joined`)."""
         points = [None if value is None else (self.x(i), self.y(value)) for i, value in enumerate(values)]
         parts = []
         for present, run in groupby(points, key=lambda point: point is not None):
             if not present:
                 continue
             run = list(run)
-            if len(run) > 1:
-                path = " L".join(f"{num(x)} {num(y)}" for x, y in run)
-                parts.append(_element("path", f"chart-line series-{series}", d=f"M{path}"))
+            if joined:
+                parts.extend(self._path(run, css=f"chart-line series-{series}"))
             parts.extend(circle(x, y, radius, css=f"chart-dot series-{series}") for x, y in run)
         return parts
+
+    def path(self, points: Sequence[tuple[float, float] | None], *, css: str) -> list[str]:
+        """A line through (slot position, value) points, broken at every None. A position may fall
+        between slots: 3.0 is the middle of slot 3, 2.5 the edge between slots 2 and 3."""
+        coordinates = [
+            None if point is None else (self.left + (point[0] + 0.5) * self.step, self.y(point[1])) for point in points
+        ]
+        parts = []
+        for present, run in groupby(coordinates, key=lambda point: point is not None):
+            if present:
+                parts.extend(self._path(list(run), css=css))
+        return parts
+
+    @staticmethod
+    def _path(run: list[tuple[float, float]], *, css: str) -> list[str]:
+        if len(run) < 2:
+            return []
+        path = " L".join(f"{num(x)} {num(y)}" for x, y in run)
+        return [_element("path", css, d=f"M{path}")]
+
+    def level(self, value, *, css: str) -> str:
+        """A horizontal rule across the plot at `value`."""
+        y = self.y(value)
+        return _element("line", css, x1=self.left, x2=self.right, y1=y, y2=y)

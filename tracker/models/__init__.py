@@ -36,6 +36,7 @@ from tracker.models.education import (
     NoteViewDay,
 )
 from tracker.models.factors import (
+    COMPARABLE_FIELDS,
     FACTOR_BY_KEY,
     FACTOR_FIELDS,
     FACTOR_OF_FIELD,
@@ -50,6 +51,11 @@ from tracker.models.factors import (
     Factor,
     Field,
 )
+from tracker.models.pauses import (
+    PAUSE_MAX_DAYS,
+    PAUSE_REASON_MAX_LENGTH,
+    Pause,
+)
 from tracker.models.reminders import (
     ReminderDelivery,
 )
@@ -59,6 +65,7 @@ __all__ = [
     "AuditEventQuerySet",
     "AuditLogIsAppendOnly",
     "CITATION_FIELDS",
+    "COMPARABLE_FIELDS",
     "CheckIn",
     "Citation",
     "Clinic",
@@ -83,6 +90,9 @@ __all__ = [
     "NoteOpened",
     "NoteViewDay",
     "OMEGA3_SERVINGS_MAX",
+    "PAUSE_MAX_DAYS",
+    "PAUSE_REASON_MAX_LENGTH",
+    "Pause",
     "PatientWeek",
     "RETENTION_WEEKS",
     "ReminderDelivery",

@@ -47,6 +47,7 @@ class Chart:
     step: int = 1
     at_least: int = 0
     marks: str | None = None  # a yes/no field drawn as a row of marks above the bars
+    marks_text: str = ""  # the row of marks explained in words, beside the chart
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,16 @@ class Field:
     unit: str = ""  # after an average: " hours", " servings"
     week_text: str = ""  # the week card's phrase: "{avg} hours on average"
     chart: Chart | None = None
+    # Comparing two factors (tracker/checkins/patterns.py): the days above the patient's own usual
+    # value of this field ("you slept more than your usual {usual}"), and another field's average
+    # on them ("your stress rating averaged {average}"). A number field without them is not offered.
+    compare_more: str = ""
+    compare_average: str = ""
+
+    def amount_text(self, shown: str) -> str:
+        """A value as shown (summaries.value_text) with its unit, singular for 1: "7.5 hours", "1 serving"."""
+        unit = self.unit.removesuffix("s") if shown == "1" else self.unit
+        return f"{shown}{unit}"
 
 
 @dataclass(frozen=True)
@@ -125,6 +136,8 @@ FACTORS: tuple[Factor, ...] = (
                 week_text="{avg} hours on average",
                 fhir=Fhir(LOINC, "93832-4", "Sleep duration", "quantity", ("h", "hours")),
                 chart=Chart("line", "Hours slept", "sleep-hours", at_least=12, step=4),
+                compare_more="you slept more than your usual {usual}",
+                compare_average="your hours of sleep averaged {average}",
             ),
             Field(
                 name="sleep_quality",
@@ -136,6 +149,8 @@ FACTORS: tuple[Factor, ...] = (
                 week_text="quality {avg} of 5 on average",
                 fhir=Fhir(OWN_CODES, "sleep-quality", "Self-rated sleep quality (1 to 5)", "integer"),
                 chart=Chart("line", "Sleep quality, 1 to 5", "sleep-quality", low=1, high=5),
+                compare_more="you rated your sleep quality above your usual {usual}",
+                compare_average="your sleep quality rating averaged {average}",
             ),
         ),
     ),
@@ -156,6 +171,8 @@ FACTORS: tuple[Factor, ...] = (
                     OWN_CODES, "stress-rating", "Self-rated stress (0 none to 10 the most imaginable)", "integer"
                 ),
                 chart=Chart("line", "Stress, 0 to 10", "stress", high=10, step=2),
+                compare_more="you rated your stress above your usual {usual}",
+                compare_average="your stress rating averaged {average}",
             ),
         ),
     ),
@@ -172,6 +189,7 @@ FACTORS: tuple[Factor, ...] = (
                 column="Food servings",
                 low=0,
                 high=OMEGA3_SERVINGS_MAX,
+                unit=" servings",
                 fhir=Fhir(OWN_CODES, "omega3-food-servings", "Servings of omega-3-rich foods", "integer"),
                 chart=Chart(
                     "bar",
@@ -180,7 +198,13 @@ FACTORS: tuple[Factor, ...] = (
                     at_least=4,
                     step=2,
                     marks="omega3_supplement",
+                    marks_text=(
+                        "The row of marks above the bars answers \u201cDid you take your usual omega-3 "
+                        "supplement?\u201d: a filled dot for yes, an open ring for no, no mark on a day not answered."
+                    ),
                 ),
+                compare_more="you logged more than your usual {usual} of omega-3-rich foods",
+                compare_average="your servings of omega-3-rich foods averaged {average}",
             ),
             Field(
                 name="omega3_supplement",
@@ -207,6 +231,8 @@ FACTORS: tuple[Factor, ...] = (
                 week_text="{avg} servings on average",
                 fhir=Fhir(OWN_CODES, "fruit-veg-servings", "Servings of fruit and vegetables", "integer"),
                 chart=Chart("bar", "Servings of fruit and vegetables", "fruit-veg", at_least=10, step=5),
+                compare_more="you logged more than your usual {usual} of fruit and vegetables",
+                compare_average="your servings of fruit and vegetables averaged {average}",
             ),
         ),
     ),
@@ -218,6 +244,8 @@ FIELD_BY_NAME = {field.name: field for field in FIELDS}
 FACTOR_OF_FIELD = {field.name: factor for factor in FACTORS for field in factor.fields}
 # Every factor field of a check-in, in the order the form asks them.
 FACTOR_FIELDS: tuple[str, ...] = tuple(field.name for field in FIELDS)
+# The fields a patient can compare with each other (tracker/checkins/patterns.py).
+COMPARABLE_FIELDS: tuple[Field, ...] = tuple(field for field in FIELDS if field.compare_more)
 
 
 def any_factor_logged() -> Q:

@@ -1,7 +1,7 @@
 """Data rights: a patient downloads everything they entered, or deletes their account.
 
 Exports: JSON (every section: account, reminder preferences, check-ins with
-their notes, clinic history (joining is the patient's consent), notes opened and
+their notes, pause days, clinic history (joining is the patient's consent), notes opened and
 reminder emails), CSV (a ZIP with one CSV file per section) and a
 FHIR R4 Bundle of Observations (one per factor per day). Deletion removes the
 patient's health and personal data and keeps a minimal audit record.
@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from tracker.core.spreadsheet import csv_text
-from tracker.models import FACTOR_FIELDS, FIELDS, CheckIn, Enrolment, NoteOpened, ReminderDelivery, User
+from tracker.models import FACTOR_FIELDS, FIELDS, CheckIn, Enrolment, NoteOpened, Pause, ReminderDelivery, User
 
 CHECKIN_COLUMNS = ["day", *FACTOR_FIELDS, "note", "created_at", "updated_at"]
 
@@ -68,6 +68,12 @@ def export_sections(*, patient: User) -> dict[str, list[dict]]:
         .order_by("joined_at")
         .values("clinic__name", "joined_at", "left_at")
     ]
+    pauses = [
+        {"first_day": _iso(row["first_day"]), "last_day": _iso(row["last_day"]), "reason": row["reason"],
+         "created_at": _iso(row["created_at"])}
+        for row in Pause.objects.filter(patient=patient).order_by("first_day")
+        .values("first_day", "last_day", "reason", "created_at")
+    ]  # fmt: skip
     notes_opened = [
         {"note": row["note__slug"], "day": _iso(row["day"])}
         for row in NoteOpened.objects.filter(patient=patient).order_by("day").values("note__slug", "day")
@@ -76,6 +82,7 @@ def export_sections(*, patient: User) -> dict[str, list[dict]]:
         "account": [account],
         "preferences": [preferences],
         "checkins": _checkins(patient),
+        "pauses": pauses,
         "clinic_history": clinics,
         "notes_opened": notes_opened,
         "reminder_emails": reminders,

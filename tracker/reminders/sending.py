@@ -20,6 +20,7 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from tracker.checkins.pauses import paused_patient_ids, pauses_by_patient
 from tracker.checkins.streaks import streaks_for_patients
 from tracker.core.emails import absolute_url
 from tracker.core.time import patient_today
@@ -34,6 +35,8 @@ Status = ReminderDelivery.Status
 # When the SMTP server cannot be reached at all, try the batch again after this.
 CONNECT_RETRY_SECONDS = 5 * 60
 NOT_CLAIMED = object()  # the next row's claim was not attempted yet
+TURNED_OFF = "Reminders were turned off before it was sent."
+PAUSED = "The patient paused the day it was due to go out."
 
 
 def claim(*, delivery_id: int, now: dt.datetime | None = None) -> str | None:
@@ -125,13 +128,20 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
         .order_by("pk")
     )
     eligible = set(eligible_patients().filter(pk__in=[d.patient_id for d in deliveries]).values_list("pk", flat=True))
-    ready = [d for d in deliveries if d.patient_id in eligible]
+    # A reminder that comes due on a day the patient paused is skipped (Pause days).
+    today_by_patient = {d.patient_id: patient_today(patient=d.patient, now=now) for d in deliveries}
+    pauses = pauses_by_patient(today_by_patient=today_by_patient)
+    paused = paused_patient_ids(today_by_patient=today_by_patient, pauses=pauses)
+    ready = [d for d in deliveries if d.patient_id in eligible and d.patient_id not in paused]
     outcome.skipped = _skip([d.pk for d in deliveries if d.patient_id not in eligible], now=now)
+    outcome.skipped += _skip(
+        [d.pk for d in deliveries if d.patient_id in eligible and d.patient_id in paused], now=now, reason=PAUSED
+    )
     if not ready:
         return outcome
 
-    today_by_patient = {d.patient_id: patient_today(patient=d.patient, now=now) for d in ready}
-    streaks = streaks_for_patients(today_by_patient=today_by_patient)
+    today_by_patient = {d.patient_id: today_by_patient[d.patient_id] for d in ready}
+    streaks = streaks_for_patients(today_by_patient=today_by_patient, pauses=pauses)
     logged = _days_logged_last_week(today_by_patient=today_by_patient)
     teasers = {}
     checkin_url = absolute_url(reverse("today"))
@@ -213,13 +223,13 @@ def _text(reply) -> str:
     return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
 
 
-def _skip(ids: list[int], *, now: dt.datetime) -> int:
+def _skip(ids: list[int], *, now: dt.datetime, reason: str = TURNED_OFF) -> int:
     if not ids:
         return 0
     return (
         ReminderDelivery.objects.filter(pk__in=ids, status=Status.PENDING)
         .filter(ReminderDelivery.unclaimed(now))
-        .update(status=Status.SKIPPED, last_error="Reminders were turned off before it was sent.", updated_at=now)
+        .update(status=Status.SKIPPED, last_error=reason, updated_at=now)
     )
 
 

@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint format migrate seed serve-prod collectstatic screenshots clean mutation
-.PHONY: bench-install bench-dashboard bench-clinic bench-reminders loadtest
+.PHONY: bench-install bench-dashboard bench-summary bench-clinic bench-reminders loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,10 @@ bench-install: $(VENV)/.installed-bench
 ## make bench-dashboard: the patient dashboard with three years of history (SQLite, or BENCH_DATABASE_URL)
 bench-dashboard: $(VENV)/.installed collectstatic
 	$(BIN)/python bench/dashboard.py $(BENCH_ARGS)
+
+## make bench-summary: the appointment summary and patterns pages, three years of history (SQLite, or BENCH_DATABASE_URL)
+bench-summary: $(VENV)/.installed collectstatic
+	$(BIN)/python bench/summary.py $(BENCH_ARGS)
 
 ## make bench-clinic: the clinic dashboard on 10,000 patients x 365 days (PostgreSQL)
 bench-clinic: $(VENV)/.installed collectstatic

@@ -1,8 +1,8 @@
 """Benchmark: the appointment summary and the patterns page for a patient with three years of
 daily check-ins (and a pause in each of ten months).
 
-    .venv/bin/python bench/summary.py                 # SQLite, in a temporary file
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wellness_bench .venv/bin/python bench/summary.py
+    make bench-summary                                      # SQLite, in a temporary file
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/wellness_bench make bench-summary
 
 It renders each page through Django's test client (middleware, session, queries, charts and
 template), with the production settings (DJANGO_DEBUG=0), several times per case, and prints the
@@ -24,7 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dashboard import HISTORY_DAYS, _configure, _create_postgres_database, _ms, bench_patient  # bench/, beside this
+from benchdb import create_database_if_missing  # bench/, beside this file
+from dashboard import HISTORY_DAYS, _configure, _ms, bench_patient
 
 FACTORS = "factors=sleep&factors=stress&factors=omega3&factors=fruit_veg"
 
@@ -36,7 +37,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         _configure(tmp)
-        _create_postgres_database(os.environ["DATABASE_URL"])
+        create_database_if_missing(os.environ["DATABASE_URL"])
 
         import django
 

@@ -1,5 +1,5 @@
 """The wording checks for what the insight pages generate: the notes' forbidden dosing, diagnosis
-and judgement patterns (tests/education/test_content.py; tracker/content/rules.py once it lands),
+and judgement patterns (tracker/content/rules.py),
 plus words that judge a value or claim a cause, which a sentence about the patient's own figures
 must never use. The pattern caution ("doesn't show that one causes the other") is the one sentence
 allowed to speak of causes, to deny one. Also the insight tests' seeding and page reading."""
@@ -9,8 +9,8 @@ import re
 
 from django.utils.html import strip_tags
 
-from tests.education.test_content import forbidden_language
 from tracker.checkins.patterns import CAUTION
+from tracker.content.rules import violations
 from tracker.demo import demo_checkin_values
 from tracker.models import CheckIn
 
@@ -26,7 +26,7 @@ SCALE_LABELS = re.compile(r"\(?1\)? \(?very poor\)?,? (to )?\(?5\)? \(?very good
 def wording_problems(text: str) -> list[str]:
     text = " ".join(text.replace("\u2019", "'").split())
     text = SCALE_LABELS.sub(" ", text.replace(CAUTION, " "))
-    problems = [f"{name}: {words!r}" for name, words in forbidden_language(text)]
+    problems = [f"{v.rule}: {v.words!r}" for v in violations(text)]
     problems += [f"judging: {m[0]!r}" for m in re.finditer(JUDGING, text, re.I)]
     problems += [f"causal: {m[0]!r}" for m in re.finditer(CAUSAL, text, re.I)]
     return problems

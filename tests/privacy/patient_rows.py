@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import PASSWORD, ClinicFactory, UserFactory
 from tracker.audit.services import audit_record
+from tracker.checkins.pauses import pause_add
 from tracker.checkins.services import checkin_save
 from tracker.clinics.services import clinic_join, clinic_leave
 from tracker.models import AuditEvent, ClinicMembership, Note, NoteOpened, ReminderDelivery, User
@@ -32,6 +33,7 @@ EXPORTED = {
     "tracker.CheckIn.patient": "checkins",
     "tracker.Enrolment.patient": "clinic_history",
     "tracker.NoteOpened.patient": "notes_opened",
+    "tracker.Pause.patient": "pauses",
     "tracker.ReminderDelivery.patient": "reminder_emails",
 }
 
@@ -163,6 +165,8 @@ def make_full_patient(world: World, now: dt.datetime) -> FullPatient:
     # Directly, not through note_view_record: a view also counts in NoteViewDay, an anonymous
     # per-note tally that rightly outlives the patient.
     NoteOpened.objects.create(patient=erin, note=Note.objects.get(slug="sleep"), day=TODAY - dt.timedelta(days=1))
+    pause_add(patient=erin, first_day=TODAY + dt.timedelta(days=3), last_day=TODAY + dt.timedelta(days=9),
+              reason="Visiting family", now=now)  # fmt: skip
     ReminderDelivery.objects.create(
         patient=erin,
         iso_year=2026,

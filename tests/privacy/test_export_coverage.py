@@ -25,7 +25,7 @@ from tests.privacy.patient_rows import (
 from tracker.core.spreadsheet import escape_cell
 from tracker.models import FACTOR_FIELDS, User
 
-SECTIONS = {"account", "preferences", "checkins", "clinic_history", "notes_opened", "reminder_emails"}
+SECTIONS = {"account", "preferences", "checkins", "pauses", "clinic_history", "notes_opened", "reminder_emails"}
 
 
 @pytest.fixture
@@ -114,6 +114,9 @@ def test_the_json_export_holds_exactly_these_sections_and_rows(exported):
     assert exported["clinic_history"] == [
         {"clinic": "Riverside", "joined_at": "2026-11-07T15:00:00+00:00", "left_at": "2026-11-17T15:00:00+00:00"},
         {"clinic": "Hillside", "joined_at": "2026-11-25T15:00:00+00:00", "left_at": None},
+    ]
+    assert exported["pauses"] == [
+        {"first_day": "2026-11-30", "last_day": "2026-12-06", "reason": "Visiting family", "created_at": stamp}
     ]
     assert exported["notes_opened"] == [{"note": "sleep", "day": "2026-11-26"}]
     assert exported["reminder_emails"] == [

@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from tracker.audit.services import audit_record
 from tracker.clinics.charts import weekly_active_chart
-from tracker.clinics.disclosure import engagement_csv_rows, engagement_report
+from tracker.clinics.disclosure import engagement_report
 from tracker.clinics.engagement import clinic_engagement
+from tracker.clinics.engagement_csv import engagement_csv_rows
 from tracker.clinics.forms import ClinicianInviteForm, DashboardPeriodForm
 from tracker.clinics.invitations import InvitationRefused, clinician_invite_send
 from tracker.clinics.services import clinician_membership, clinician_memberships, format_code

@@ -301,3 +301,22 @@ def test_the_settings_page_says_when_reminders_wait_for_verification(alice_clien
 def test_the_settings_page_runs_a_fixed_number_of_queries(alice_client, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         alice_client.get(reverse("settings"))
+
+
+def test_a_clinicians_settings_page_speaks_to_a_clinician(client, charlie):
+    client.force_login(charlie)
+    response = client.get(reverse("settings"))
+    html = response.content.decode()
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    for patient_words in ("check-in", "reminder", "Your clinics", "Download your data"):
+        assert patient_words.lower() not in main.lower(), patient_words
+    assert "Two-factor authentication" in main
+    assert "on the clinic pages follow this time zone" in main
+
+
+def test_a_clinician_saves_their_name_and_time_zone(client, charlie):
+    client.force_login(charlie)
+    response = client.post(reverse("settings"), {"first_name": "Charles", "time_zone": "Europe/Paris"})
+    assert response.status_code == 302
+    charlie.refresh_from_db()
+    assert (charlie.first_name, charlie.time_zone, charlie.reminders_enabled) == ("Charles", "Europe/Paris", False)

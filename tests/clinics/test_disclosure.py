@@ -144,3 +144,32 @@ def test_the_csv_leaves_withheld_figures_empty_and_never_says_fewer_than():
     assert week_rows[0] == ["2026-11-16", "20", "", "", "", "", "", "", "", ""]
     assert week_rows[1][:6] == ["2026-11-23", "20", "10", "50.0", "2.00", "2.00"]
     assert not any("fewer" in str(cell) for row in rows for cell in row[1:])
+
+
+def test_the_range_leaves_out_the_week_in_progress():
+    weeks = [
+        _week(40, [0, 20, 0, 0, 0, 0, 0], week=dt.date(2026, 11, 9)),
+        _week(40, [0, 25, 0, 0, 0, 0, 0], week=dt.date(2026, 11, 16)),
+        _week(40, [6, 0, 0, 0, 0, 0, 0], week=dt.date(2026, 11, 23)),  # today is in this week: 6 so far
+    ]
+    report = _report(weeks)
+    assert report.rows[-1].in_progress
+    text = report.text_summary
+    assert "ranged from 20 (week of 9 Nov) to 25 (week of 16 Nov)." in text
+    assert "In the week of 23 Nov (still in progress), 6 of 40 enrolled patients have checked in so far" in text
+
+
+def test_the_retention_table_stops_at_this_month():
+    # A period ending with a week that runs into next month: no row for a month that hasn't begun.
+    months = [dt.date(2026, 11, 1), dt.date(2026, 12, 1)]
+    retention = [
+        RetentionCounts(
+            cohort_month=month,
+            joined=0,
+            eligible=dict.fromkeys(RETENTION_WEEKS, 0),
+            retained=dict.fromkeys(RETENTION_WEEKS, 0),
+        )
+        for month in months
+    ]
+    report = _report([_week(20, [10, 0, 0, 0, 0, 0, 0], week=dt.date(2026, 11, 30))], retention)
+    assert [row.cohort_month for row in report.retention] == [dt.date(2026, 11, 1)]

@@ -98,6 +98,21 @@ class ProfileForm(forms.ModelForm):
         )
 
 
+class ClinicianProfileForm(forms.ModelForm):
+    """A clinician's (or staff member's) settings: no check-ins, no reminders."""
+
+    class Meta:
+        model = User
+        fields = ["first_name", "time_zone"]
+        help_texts = {"time_zone": "Dates and weeks on the clinic pages follow this time zone."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Fieldset("Profile", "first_name", "time_zone"))
+
+
 class TokenForm(forms.Form):
     token = forms.RegexField(
         label="6-digit code from your authenticator app",

@@ -10,7 +10,8 @@ from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmVi
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tracker.accounts.forms import ProfileForm, SignupForm
+from tracker.accounts import twofactor
+from tracker.accounts.forms import ClinicianProfileForm, ProfileForm, SignupForm
 from tracker.accounts.services import (
     EmailTaken,
     VerificationRefused,
@@ -93,20 +94,25 @@ def locked_out(request, original_response=None, credentials=None):
 
 @login_required
 def account_settings(request):
+    """A patient's settings (profile, reminders, clinics, data), or a clinician's (profile, security)."""
+    patient = request.user.is_patient
+    form_class = ProfileForm if patient else ClinicianProfileForm
     status = 200
     if request.method == "POST":
-        form = ProfileForm(request.POST, instance=request.user)
+        form = form_class(request.POST, instance=request.user)
         if form.is_valid():
             profile_update(user=request.user, values=form.cleaned_data)
             messages.success(request, "Your settings are saved.")
             return redirect("settings")
         status = 400
     else:
-        form = ProfileForm(instance=request.user)
+        form = form_class(instance=request.user)
     context = {"form": form}
-    if request.user.is_patient:
-        context["enrolments"] = current_enrolments(patient=request.user)
-        context["code_form"] = InviteCodeForm()
+    if not patient:
+        context["two_factor_on"] = twofactor.confirmed_device(user=request.user) is not None
+        return render(request, "tracker/settings_clinician.html", context, status=status)
+    context["enrolments"] = current_enrolments(patient=request.user)
+    context["code_form"] = InviteCodeForm()
     return render(request, "tracker/settings.html", context, status=status)
 
 

@@ -206,6 +206,7 @@ def engagement_report(*, engagement: ClinicEngagement, today: dt.date, min_cell:
             cells=[_retention_cell(cohort.retained[w], cohort.eligible[w], n=n) for w in RETENTION_WEEKS],
         )
         for cohort in engagement.retention
+        if cohort.cohort_month <= today  # a period's last week may run into a month not begun
     ]
     activity_rows = _activity_rows(engagement, n=n, today=today)
     summary.update(_notes_and_reminders(engagement, activity_rows, n=n))

@@ -190,32 +190,37 @@ def _rollup_rows(*, clinic: Clinic, period: Period):
     )
 
 
-def retention_months(*, period: Period) -> list[dt.date]:
-    """The first days of the 12 months up to the one the period ends in."""
+def retention_months(*, period: Period, first_month: dt.date | None) -> list[dt.date]:
+    """The first days of the months, at most 12, up to the one the period ends in, from the month
+    of the clinic's first enrolment (`first_month`; None: no enrolment yet, so no months)."""
+    if first_month is None:
+        return []
     month = period.last_day.replace(day=1)
     months = []
-    for _ in range(RETENTION_MONTHS):
+    while len(months) < RETENTION_MONTHS and month >= first_month:
         months.append(month)
         month = (month - dt.timedelta(days=1)).replace(day=1)
     return months[::-1]
 
 
 def _retention(*, clinic: Clinic, period: Period) -> list[RetentionCounts]:
-    months = retention_months(period=period)
     aggregates = {"joined": Count("id")}
     for n in RETENTION_WEEKS:
         # Week N of an enrolment starts N - 1 weeks after its from_week.
         reached = Q(from_week__lte=period.last_week - dt.timedelta(weeks=n - 1))
         aggregates[f"eligible_{n}"] = Count("id", filter=reached)
         aggregates[f"retained_{n}"] = Count("id", filter=reached & Q(**{f"active_week_{n}": True}))
+    # Every month up to the period's end, the earliest first: one row per month with a joining,
+    # so the first row is the month of the clinic's first enrolment.
     rows = (
-        Enrolment.objects.filter(clinic=clinic, joined_on__gte=months[0], joined_on__lte=period.last_day)
+        Enrolment.objects.filter(clinic=clinic, joined_on__lte=period.last_day)
         .annotate(month=TruncMonth("joined_on"))
         .values("month")
         .annotate(**aggregates)
         .order_by("month")
     )
     by_month = {_as_date(row["month"]): row for row in rows}
+    months = retention_months(period=period, first_month=min(by_month, default=None))
     result = []
     for month in months:
         row = by_month.get(month)

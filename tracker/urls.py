@@ -6,6 +6,7 @@ from tracker.accounts import views as account
 from tracker.accounts.forms import EmailAuthenticationForm
 from tracker.checkins import dashboard_views as dashboard
 from tracker.checkins import views as patient
+from tracker.clinics import join_code_views as join_codes
 from tracker.clinics import membership_views as membership
 from tracker.clinics import views as clinician
 from tracker.core.converters import IsoDateConverter
@@ -39,6 +40,17 @@ urlpatterns = [
         "clinician/clinics/<int:clinic_id>/engagement.csv", clinician.clinic_dashboard_csv, name="clinic_dashboard_csv"
     ),
     path("clinician/clinics/<int:clinic_id>/invite/", clinician.clinic_invite, name="clinic_invite"),
+    path("clinician/clinics/<int:clinic_id>/join-codes/", join_codes.join_codes, name="clinic_join_codes"),
+    path(
+        "clinician/clinics/<int:clinic_id>/join-codes/withdraw/",
+        join_codes.join_codes_withdraw_view,
+        name="clinic_join_codes_withdraw",
+    ),
+    path(
+        "clinician/clinics/<int:clinic_id>/join-codes/<uuid:batch>/",
+        join_codes.join_codes_handout,
+        name="clinic_join_codes_handout",
+    ),
     path("clinician/invitations/<str:token>/", membership.clinician_invitation, name="clinician_invitation"),
     path("join/", membership.join_with_code, name="join_with_code"),
     path("join/<str:code>/", membership.join, name="join"),

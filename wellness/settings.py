@@ -284,6 +284,10 @@ if CLINIC_MIN_CELL_SIZE < 1:
     raise ImproperlyConfigured(f"CLINIC_MIN_CELL_SIZE must be 1 or more; got {CLINIC_MIN_CELL_SIZE}.")
 # How long a clinician invitation link works.
 CLINICIAN_INVITE_MAX_AGE_DAYS = env_int("CLINICIAN_INVITE_MAX_AGE_DAYS", 7)
+# How long a patient's single-use join code works once issued.
+JOIN_CODE_MAX_AGE_DAYS = env_int("JOIN_CODE_MAX_AGE_DAYS", 30)
+if JOIN_CODE_MAX_AGE_DAYS < 1:
+    raise ImproperlyConfigured(f"JOIN_CODE_MAX_AGE_DAYS must be 1 or more; got {JOIN_CODE_MAX_AGE_DAYS}.")
 # Weekly reminders: patients per send task, the lease a sender holds on a
 # delivery while sending it, and how often a failing send is tried.
 REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 500)

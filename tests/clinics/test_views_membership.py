@@ -7,9 +7,10 @@ import time_machine
 from django.core import signing
 from django.urls import reverse
 
-from tests.factories import ClinicFactory, ClinicianFactory
+from tests.factories import ClinicFactory, ClinicianFactory, JoinCodeFactory
 from tracker.clinics.invitations import clinician_invite_token
-from tracker.clinics.services import clinic_join, format_code
+from tracker.clinics.join_codes import format_code
+from tracker.clinics.services import clinic_join
 from tracker.models import Enrolment, User
 
 ROLES = ["anonymous", "patient", "own_clinician", "other_clinician", "staff"]
@@ -26,12 +27,17 @@ def _login(client, role, alice, charlie, dora, sam):
         client.force_login(user)
 
 
+@pytest.fixture
+def code(alices_clinic):
+    return JoinCodeFactory(clinic=alices_clinic).code
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_the_join_page_shows_what_the_clinic_will_see_to_everyone(
-    client, alice, charlie, dora, sam, alices_clinic, role
+    client, alice, charlie, dora, sam, alices_clinic, code, role
 ):
     _login(client, role, alice, charlie, dora, sam)
-    response = client.get(reverse("join", args=[alices_clinic.invite_code]))
+    response = client.get(reverse("join", args=[code]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "never</strong> sees your name, your email, your answers or your notes" in html
@@ -40,9 +46,9 @@ def test_the_join_page_shows_what_the_clinic_will_see_to_everyone(
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_a_patient_can_confirm_joining(client, alice, charlie, dora, sam, alices_clinic, role):
+def test_only_a_patient_can_confirm_joining(client, alice, charlie, dora, sam, alices_clinic, code, role):
     _login(client, role, alice, charlie, dora, sam)
-    response = client.post(reverse("join", args=[alices_clinic.invite_code]))
+    response = client.post(reverse("join", args=[code]))
     assert response.status_code == 302
     joined = Enrolment.objects.filter(clinic=alices_clinic)
     if role == "patient":
@@ -54,10 +60,10 @@ def test_only_a_patient_can_confirm_joining(client, alice, charlie, dora, sam, a
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_the_settings_code_form_leads_to_the_join_page(alice_client, alices_clinic):
-    typed = format_code(alices_clinic.invite_code).lower()
+def test_the_settings_code_form_leads_to_the_join_page(alice_client, code):
+    typed = format_code(code).lower()
     response = alice_client.post(reverse("join_with_code"), {"code": typed})
-    assert response["Location"] == reverse("join", args=[alices_clinic.invite_code])
+    assert response["Location"] == reverse("join", args=[code])
 
 
 @pytest.mark.parametrize("code", ["WRONGCODE234", "x" * 300, "%00"])
@@ -69,11 +75,12 @@ def test_a_bad_code_says_so_and_keeps_what_was_typed(alice_client, db, code):
     assert 'name="code"' in html
 
 
-def test_joining_twice_explains_instead_of_failing(alice_client, alice, alices_clinic):
-    url = reverse("join", args=[alices_clinic.invite_code])
+def test_joining_twice_explains_instead_of_failing(alice_client, alice, alices_clinic, code):
+    url = reverse("join", args=[code])
     alice_client.post(url)
-    assert "already a member" in alice_client.get(url).content.decode()
-    response = alice_client.post(url, follow=True)
+    assert "You are a member of" in alice_client.get(url).content.decode()
+    second = reverse("join", args=[JoinCodeFactory(clinic=alices_clinic).code])
+    response = alice_client.post(second, follow=True)
     assert "already a member" in response.content.decode()
     assert Enrolment.objects.count() == 1
 

@@ -1,4 +1,4 @@
-"""Clinic forms: the dashboard period, join codes and clinician invitations."""
+"""Clinic forms: the dashboard period, patients' join codes and clinician invitations."""
 
 import datetime as dt
 import re
@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from tracker.clinics.engagement import DEFAULT_PERIOD_WEEKS, PERIOD_WEEK_CHOICES, Period
 from tracker.core.time import monday_of
 from tracker.models import (
+    JOIN_CODES_PER_BATCH_MAX,
     User,
     time_zone_choices,
 )
@@ -99,7 +100,38 @@ def _parse_week(raw: str) -> dt.date | None:
 
 
 class InviteCodeForm(forms.Form):
-    code = forms.CharField(label="Invitation code", max_length=40, help_text="Your clinic gives you this code.")
+    code = forms.CharField(
+        label="Join code", max_length=40, help_text="Your clinic gives you a code that works once, just for you."
+    )
+
+
+class JoinCodeIssueForm(forms.Form):
+    count = forms.IntegerField(
+        label="How many codes",
+        min_value=1,
+        max_value=JOIN_CODES_PER_BATCH_MAX,
+        initial=10,
+        help_text=f"One per patient, 1 to {JOIN_CODES_PER_BATCH_MAX} at a time. You can print them as a handout.",
+        error_messages={
+            "min_value": f"Issue between 1 and {JOIN_CODES_PER_BATCH_MAX} codes.",
+            "max_value": f"Issue between 1 and {JOIN_CODES_PER_BATCH_MAX} codes.",
+            "invalid": f"Enter a whole number from 1 to {JOIN_CODES_PER_BATCH_MAX}.",
+            "required": f"Enter how many codes to issue, from 1 to {JOIN_CODES_PER_BATCH_MAX}.",
+        },
+    )
+
+
+class JoinCodeWithdrawForm(forms.Form):
+    """Withdraw one code (typed from a lost slip) or every unused code of a batch."""
+
+    code = forms.CharField(label="Code to withdraw", max_length=40, required=False)
+    batch = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("code", "").strip() and cleaned.get("batch") is None:
+            raise ValidationError("Type the code to withdraw, like ABCD-EFGH-JKMN.")
+        return cleaned
 
 
 class ClinicianInviteForm(forms.Form):

@@ -19,13 +19,13 @@ from tracker.clinics.engagement import clinic_engagement
 from tracker.clinics.engagement_csv import engagement_csv_rows
 from tracker.clinics.forms import ClinicianInviteForm, DashboardPeriodForm
 from tracker.clinics.invitations import InvitationRefused, clinician_invite_send
-from tracker.clinics.services import clinician_membership, clinician_memberships, format_code
+from tracker.clinics.services import clinician_membership, clinician_memberships
 from tracker.core.spreadsheet import csv_text
 from tracker.core.time import patient_today
 from tracker.models import AuditEvent
 
 
-def _membership_or_404(request, clinic_id):
+def membership_or_404(request, clinic_id):
     membership = clinician_membership(user=request.user, clinic_id=clinic_id)
     if membership is None:
         raise Http404("No such clinic.")
@@ -67,14 +67,12 @@ def _audit_view(request, membership, report, action):
 
 @login_required
 def clinic_dashboard(request, clinic_id):
-    membership = _membership_or_404(request, clinic_id)
+    membership = membership_or_404(request, clinic_id)
     form, valid, report = _report(request, membership)
     _audit_view(request, membership, report, AuditEvent.Action.DASHBOARD_VIEWED)
     context = {
         "membership": membership,
         "clinic": membership.clinic,
-        "invite_code": format_code(membership.clinic.invite_code),
-        "join_url": request.build_absolute_uri(reverse("join", args=[membership.clinic.invite_code])),
         "form": form,
         "report": report,
         "chart": weekly_active_chart(report),
@@ -85,7 +83,7 @@ def clinic_dashboard(request, clinic_id):
 
 @login_required
 def clinic_dashboard_csv(request, clinic_id):
-    membership = _membership_or_404(request, clinic_id)
+    membership = membership_or_404(request, clinic_id)
     form, valid, report = _report(request, membership)
     if not valid:
         messages.error(request, "The period wasn't valid, so nothing was downloaded. Check the period and try again.")
@@ -99,7 +97,7 @@ def clinic_dashboard_csv(request, clinic_id):
 
 @login_required
 def clinic_invite(request, clinic_id):
-    membership = _membership_or_404(request, clinic_id)
+    membership = membership_or_404(request, clinic_id)
     if not membership.is_admin:
         raise Http404("Only admin clinicians invite clinicians.")
     status = 200

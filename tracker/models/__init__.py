@@ -20,10 +20,12 @@ from tracker.models.checkins import (
 from tracker.models.clinics import (
     INVITE_CODE_ALPHABET,
     INVITE_CODE_LENGTH,
+    JOIN_CODES_PER_BATCH_MAX,
     RETENTION_WEEKS,
     Clinic,
     ClinicMembership,
     Enrolment,
+    JoinCode,
     new_invite_code,
 )
 from tracker.models.education import (
@@ -77,6 +79,8 @@ __all__ = [
     "HOUR_CHOICES",
     "INVITE_CODE_ALPHABET",
     "INVITE_CODE_LENGTH",
+    "JOIN_CODES_PER_BATCH_MAX",
+    "JoinCode",
     "NOTE_MAX_LENGTH",
     "Note",
     "NoteCitation",

@@ -36,6 +36,8 @@ class AuditEvent(models.Model):
         CHECKIN_VIEWED = "checkin_viewed", "Viewed an individual check-in in the admin"
         CLINIC_JOINED = "clinic_joined", "Joined a clinic"
         CLINIC_LEFT = "clinic_left", "Left a clinic"
+        JOIN_CODES_ISSUED = "join_codes_issued", "Issued patient join codes"
+        JOIN_CODES_WITHDRAWN = "join_codes_withdrawn", "Withdrew unused patient join codes"
         CLINICIAN_INVITED = "clinician_invited", "Invited a clinician"
         CLINICIAN_JOINED = "clinician_joined", "Accepted a clinician invitation"
         LOGGED_IN = "logged_in", "Logged in"

@@ -22,6 +22,7 @@ from tracker.models import (
     CheckIn,
     Citation,
     Clinic,
+    ClinicianInvitation,
     ClinicMembership,
     Enrolment,
     JoinCode,
@@ -88,6 +89,33 @@ class ClinicAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     fields = ["name", "created_at"]
     inlines = [MembershipInline, EnrolmentInline]
+
+
+@admin.register(ClinicianInvitation)
+class ClinicianInvitationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Clinician invitations admin clinicians sent. Staff can withdraw pending ones."""
+
+    list_display = ["email", "clinic", "invited_by", "created_at", "expires_at", "accepted_at", "withdrawn_at"]
+    list_filter = ["clinic"]
+    search_fields = ["email"]
+    fields = list_display + ["accepted_by", "withdrawn_by"]
+    readonly_fields = fields
+    actions = ["withdraw"]
+
+    @admin.action(description="Withdraw the selected pending invitations")
+    def withdraw(self, request, queryset):
+        now = timezone.now()
+        for invitation in queryset.filter(ClinicianInvitation.pending(now)):
+            ClinicianInvitation.objects.filter(pk=invitation.pk).filter(ClinicianInvitation.pending(now)).update(
+                withdrawn_at=now, withdrawn_by=request.user
+            )
+            audit_record(
+                actor=request.user,
+                action=AuditEvent.Action.CLINICIAN_INVITATION_WITHDRAWN,
+                clinic=invitation.clinic,
+                invitation=invitation.pk,
+            )
+        self.message_user(request, "Withdrew the pending invitations among those selected.", messages.SUCCESS)
 
 
 @admin.register(JoinCode)

@@ -40,6 +40,11 @@ urlpatterns = [
         "clinician/clinics/<int:clinic_id>/engagement.csv", clinician.clinic_dashboard_csv, name="clinic_dashboard_csv"
     ),
     path("clinician/clinics/<int:clinic_id>/invite/", clinician.clinic_invite, name="clinic_invite"),
+    path(
+        "clinician/clinics/<int:clinic_id>/invitations/<int:invitation_id>/withdraw/",
+        clinician.clinic_invitation_withdraw,
+        name="clinic_invitation_withdraw",
+    ),
     path("clinician/clinics/<int:clinic_id>/join-codes/", join_codes.join_codes, name="clinic_join_codes"),
     path(
         "clinician/clinics/<int:clinic_id>/join-codes/withdraw/",

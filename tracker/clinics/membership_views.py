@@ -141,6 +141,8 @@ def _sign_up_from_invitation(request, invitation, context):
             )
         except EmailTaken:
             form.add_error(None, "An account with this email already exists. Log in to accept.")
+        except InvitationRefused as refused:  # used or withdrawn while the form was open
+            form.add_error(None, str(refused))
         else:
             login(request, new_user, backend="tracker.accounts.backends.UserBackend")
             messages.success(request, f"Welcome! You are now a clinician of {invitation.clinic.name}.")

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from tracker.audit.services import audit_record
 from tracker.clinics.charts import weekly_active_chart
@@ -18,7 +19,12 @@ from tracker.clinics.disclosure import engagement_report
 from tracker.clinics.engagement import clinic_engagement
 from tracker.clinics.engagement_csv import engagement_csv_rows
 from tracker.clinics.forms import ClinicianInviteForm, DashboardPeriodForm
-from tracker.clinics.invitations import InvitationRefused, clinician_invite_send
+from tracker.clinics.invitations import (
+    InvitationRefused,
+    clinician_invitation_withdraw,
+    clinician_invitations_pending,
+    clinician_invite_send,
+)
 from tracker.clinics.services import clinician_membership, clinician_memberships
 from tracker.core.spreadsheet import csv_text
 from tracker.core.time import patient_today
@@ -95,11 +101,27 @@ def clinic_dashboard_csv(request, clinic_id):
     return response
 
 
-@login_required
-def clinic_invite(request, clinic_id):
+def _admin_membership_or_404(request, clinic_id):
     membership = membership_or_404(request, clinic_id)
     if not membership.is_admin:
         raise Http404("Only admin clinicians invite clinicians.")
+    return membership
+
+
+@login_required
+@require_POST
+def clinic_invitation_withdraw(request, clinic_id, invitation_id):
+    membership = _admin_membership_or_404(request, clinic_id)
+    if clinician_invitation_withdraw(clinic=membership.clinic, user=request.user, invitation_id=invitation_id):
+        messages.success(request, "Invitation withdrawn: its link no longer works.")
+    else:
+        messages.info(request, "That invitation was already accepted, withdrawn or expired.")
+    return redirect("clinic_invite", clinic_id=clinic_id)
+
+
+@login_required
+def clinic_invite(request, clinic_id):
+    membership = _admin_membership_or_404(request, clinic_id)
     status = 200
     if request.method == "POST":
         form = ClinicianInviteForm(request.POST)
@@ -115,5 +137,9 @@ def clinic_invite(request, clinic_id):
         status = 400
     else:
         form = ClinicianInviteForm()
-    context = {"clinic": membership.clinic, "form": form}
+    context = {
+        "clinic": membership.clinic,
+        "form": form,
+        "pending": clinician_invitations_pending(clinic=membership.clinic),
+    }
     return render(request, "tracker/clinic_invite.html", context, status=status)

@@ -40,6 +40,7 @@ class AuditEvent(models.Model):
         JOIN_CODES_WITHDRAWN = "join_codes_withdrawn", "Withdrew unused patient join codes"
         CLINICIAN_INVITED = "clinician_invited", "Invited a clinician"
         CLINICIAN_JOINED = "clinician_joined", "Accepted a clinician invitation"
+        CLINICIAN_INVITATION_WITHDRAWN = "clinician_invitation_withdrawn", "Withdrew a clinician invitation"
         LOGGED_IN = "logged_in", "Logged in"
         LOGIN_FAILED = "login_failed", "Failed to log in"
         LOCKED_OUT = "locked_out", "Locked out after repeated failed logins"

@@ -33,6 +33,45 @@ class Clinic(models.Model):
         return self.name
 
 
+class ClinicianInvitation(models.Model):
+    """An invitation an admin clinician emailed; its signed link names this row and works once.
+
+    Pending until accepted, withdrawn (by an admin clinician of the clinic or staff), or expired.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="clinician_invitations")
+    email = models.EmailField(max_length=254, help_text="The invited address, lower-cased.")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["clinic", "accepted_at", "withdrawn_at"], name="invitation_clinic_pending")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(withdrawn_at__isnull=True),
+                name="invitation_accepted_or_withdrawn",
+            ),
+        ]
+
+    def __str__(self):
+        return f"invitation {self.pk} to {self.clinic}"
+
+    @staticmethod
+    def pending(now) -> Q:
+        return Q(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now)
+
+
 JOIN_CODES_PER_BATCH_MAX = 50
 
 

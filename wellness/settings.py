@@ -114,9 +114,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-if env_bool("DJANGO_BEHIND_PROXY", default=not DEBUG):
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=not DEBUG)
+if BEHIND_PROXY:
     # The proxy terminates TLS and says so in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the app append the client's address to X-Forwarded-For: the
+# lockout and the email throttles read the client from there (tracker/core/client.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more; got {TRUSTED_PROXY_COUNT}.")
 
 ROOT_URLCONF = "wellness.urls"
 WSGI_APPLICATION = "wellness.wsgi.application"
@@ -181,6 +187,8 @@ AXES_USERNAME_FORM_FIELD = "username"  # the login form's field; the model's is 
 AXES_USERNAME_CALLABLE = "tracker.accounts.services.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tracker.accounts.views.locked_out"
+# The client's address behind the proxy, so a lockout binds the attacker's address, not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "tracker.core.client.client_ip"
 AXES_VERBOSE = False
 
 # Sessions: an idle timeout by role and a lifetime that activity can't extend.

@@ -196,3 +196,54 @@ def test_a_clinician_turns_two_factor_off_with_their_password(client, db, frozen
 
 def test_patients_are_not_offered_two_factor(alice_client):
     assert alice_client.get(reverse("two_factor_setup")).status_code == 404
+
+
+# --- brute force behind the proxy ------------------------------------------------------------------
+
+PROXY = "10.0.0.1"  # what every request's socket address is behind the proxy
+
+
+def _login_via_proxy(client, email, password, forwarded_for):
+    return client.post(
+        reverse("login"),
+        {"username": email, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_the_proxy_a_lockout_binds_the_attackers_address_not_the_real_users(client, alice, settings):
+    # The hostile test: django-axes keyed on the socket address, the proxy's for everyone, so five
+    # wrong passwords from anywhere locked Alice out everywhere.
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        _login_via_proxy(client, "alice@example.com", "wrong password", "203.0.113.66")
+    assert _login_via_proxy(client, "alice@example.com", PASSWORD, "203.0.113.66").status_code == 429
+    assert _login_via_proxy(client, "alice@example.com", PASSWORD, "198.51.100.7").status_code == 302
+
+
+def test_behind_the_proxy_a_forged_x_forwarded_for_buys_the_attacker_nothing(client, alice, settings):
+    # The proxy appends the address it saw; whatever the client put before it is the client's own words.
+    settings.TRUSTED_PROXY_COUNT = 1
+    for i in range(5):
+        _login_via_proxy(client, "alice@example.com", "wrong password", f"192.0.2.{i}, 203.0.113.66")
+    assert _login_via_proxy(client, "alice@example.com", PASSWORD, "192.0.2.99, 203.0.113.66").status_code == 429
+    assert _login_via_proxy(client, "alice@example.com", PASSWORD, "203.0.113.66, 198.51.100.7").status_code == 302
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(client, alice, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for i in range(5):
+        client.post(
+            reverse("login"),
+            {"username": "alice@example.com", "password": "wrong password"},
+            REMOTE_ADDR="203.0.113.66",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{i}",
+        )
+    response = client.post(
+        reverse("login"),
+        {"username": "alice@example.com", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.66",
+        HTTP_X_FORWARDED_FOR="192.0.2.200",
+    )
+    assert response.status_code == 429

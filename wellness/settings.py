@@ -197,8 +197,9 @@ SESSION_IDLE_MINUTES_PATIENT = env_int("SESSION_IDLE_MINUTES_PATIENT", 60)
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 
-# Two-factor (TOTP) for clinicians and staff; required for staff in production.
+# Two-factor (TOTP) for clinicians and staff; required for both in production.
 OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", default=not DEBUG)
+OTP_REQUIRED_FOR_CLINICIANS = env_bool("OTP_REQUIRED_FOR_CLINICIANS", default=not DEBUG)
 OTP_TOTP_ISSUER = "Wellness Tracker"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -124,6 +124,8 @@ class TokenForm(forms.Form):
 
 
 class PasswordConfirmForm(forms.Form):
+    """The account's password, asked again before a sensitive change."""
+
     password = forms.CharField(
         label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -137,3 +139,7 @@ class PasswordConfirmForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError("That password isn't right.", code="wrong_password")
         return password
+
+
+class TwoFactorSetupForm(PasswordConfirmForm, TokenForm):
+    """Turning two-factor on: the first code from the new secret, and the password."""

@@ -111,7 +111,7 @@ def test_it_resets_a_forgotten_password_by_email(client, alice):
     response = client.post(reverse("password_reset"), {"email": "ALICE@example.com"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    link = re.search(r"http://127\.0\.0\.1:8000(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
     form_url = client.get(link)["Location"]
     response = client.post(
         form_url, {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"}
@@ -320,3 +320,31 @@ def test_a_clinician_saves_their_name_and_time_zone(client, charlie):
     assert response.status_code == 302
     charlie.refresh_from_db()
     assert (charlie.first_name, charlie.time_zone, charlie.reminders_enabled) == ("Charles", "Europe/Paris", False)
+
+
+@pytest.mark.parametrize("host", ["localhost:1", "evil.example"])
+def test_the_reset_link_is_built_from_site_url_never_the_host_header(client, alice, settings, host):
+    # The hostile test: Host: localhost:1 gave https://localhost:1/accounts/reset/...
+    settings.SITE_URL = "https://wellness.example.org"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "evil.example"]
+    client.post(reverse("password_reset"), {"email": "alice@example.com"}, HTTP_HOST=host)
+    [message] = mail.outbox
+    links = re.findall(r"https?://[^\s\"<>]+", message.body + message.alternatives[0].content)
+    assert links
+    assert all(link.startswith("https://wellness.example.org") for link in links), links
+
+
+def test_every_emailed_link_is_built_from_site_url(client, alice, charlie, alices_clinic, settings):
+    settings.SITE_URL = "https://wellness.example.org"
+    alices_clinic.memberships.update(is_admin=True)
+    client.force_login(alice)
+    client.post(reverse("resend_verification"), HTTP_HOST="localhost:1")
+    client.force_login(charlie)
+    client.post(
+        reverse("clinic_invite", args=[alices_clinic.pk]), {"email": "new.doc@example.com"}, HTTP_HOST="localhost:1"
+    )
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        links = re.findall(r"https?://[^\s\"<>]+", message.body + message.alternatives[0].content)
+        assert links
+        assert all(link.startswith("https://wellness.example.org") for link in links), links

@@ -12,3 +12,11 @@ def verification_email(*, user: User, verify_url: str, max_age_days: int) -> Ema
         context={"first_name": user.first_name, "verify_url": verify_url, "max_age_days": max_age_days},
         to=user.email,
     )
+
+
+def password_reset_email(*, user: User, reset_url: str, max_age_days: int) -> EmailMultiAlternatives:
+    return build_message(
+        template="password-reset",
+        context={"email": user.email, "reset_url": reset_url, "max_age_days": max_age_days},
+        to=user.email,
+    )

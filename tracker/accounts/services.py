@@ -5,11 +5,14 @@ import logging
 import smtplib
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from tracker.accounts.emails import verification_email
+from tracker.accounts.emails import password_reset_email, verification_email
 from tracker.core.emails import absolute_url
 from tracker.core.tokens import BadToken, email_verification_claims, email_verification_token
 from tracker.models import User
@@ -79,6 +82,28 @@ def verification_email_send(*, user: User) -> bool:
         logger.exception("Could not send the verification email to user %s", user.pk)
         return False
     return True
+
+
+def password_reset_send(*, email: str) -> int:
+    """Email a reset link to each active account with this address (at most one); returns how many.
+
+    The link is built from SITE_URL, never from the request's Host header, which a client
+    chooses. Like Django's own reset, accounts without a usable password get nothing.
+    """
+    sent = 0
+    for user in User.objects.filter(email__iexact=email, is_active=True):
+        if not user.has_usable_password():
+            continue
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        message = password_reset_email(
+            user=user,
+            reset_url=absolute_url(reverse("password_reset_confirm", args=[uid, token])),
+            max_age_days=settings.PASSWORD_RESET_TIMEOUT // 86400,
+        )
+        message.send()
+        sent += 1
+    return sent
 
 
 def email_verify(*, token: str) -> User:

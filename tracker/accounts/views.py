@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView
+from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView, PasswordResetView
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from tracker.accounts.services import (
     EmailTaken,
     VerificationRefused,
     email_verify,
+    password_reset_send,
     patient_signup,
     profile_update,
     verification_email_send,
@@ -70,6 +72,14 @@ def signup(request):
     else:
         form = SignupForm()
     return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+class PasswordResetRequestView(PasswordResetView):
+    """Django's reset page; the email is ours, its link built from SITE_URL (not the Host header)."""
+
+    def form_valid(self, form):
+        password_reset_send(email=form.cleaned_data["email"])
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class AuditedPasswordChangeView(PasswordChangeView):

@@ -58,6 +58,7 @@ MATRIX = {
     "join": ANYONE,  # shows what the clinic will see before anyone signs up or joins
     "leave_clinic": only({"alice"}, 403, anonymous="login", bob=404),
     "signup": only({"anonymous"}, "redirect"),
+    "signup_sent": ANYONE,
     "login": only({"anonymous"}, "redirect"),
     "logout": dict.fromkeys(PERSONAS, 405),
     "password_change": LOGGED_IN,

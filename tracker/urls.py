@@ -62,6 +62,7 @@ urlpatterns = [
     path("clinics/<int:clinic_id>/leave/", membership.leave, name="leave_clinic"),
     # Accounts: sign-up is ours; the rest are Django's own flows, styled.
     path("accounts/signup/", account.signup, name="signup"),
+    path("accounts/signup/sent/", account.signup_sent, name="signup_sent"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),

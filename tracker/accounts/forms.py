@@ -53,12 +53,8 @@ class SignupForm(forms.Form):
             self.fields["time_zone"].widget.attrs["data-guess-time-zone"] = "true"
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                "An account with this email already exists. Log in, or reset your password.", code="duplicate"
-            )
-        return email
+        # Never "already taken" here: the sign-up answers the same whether or not the address is known.
+        return User.objects.normalize_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()

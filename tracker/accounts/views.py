@@ -4,7 +4,6 @@ templates."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView, PasswordResetView
 from django.http import HttpResponseRedirect
@@ -14,10 +13,8 @@ from django.views.decorators.http import require_POST
 from tracker.accounts import twofactor
 from tracker.accounts.forms import ClinicianProfileForm, ProfileForm, SignupForm
 from tracker.accounts.services import (
-    EmailTaken,
     VerificationRefused,
     email_verify,
-    password_reset_send,
     patient_signup,
     profile_update,
     verification_email_send,
@@ -25,8 +22,11 @@ from tracker.accounts.services import (
 from tracker.audit.services import audit_record
 from tracker.clinics.forms import InviteCodeForm
 from tracker.clinics.services import current_enrolments
+from tracker.core.later import after_commit
 from tracker.models import AuditEvent
+from tracker.tasks import send_password_reset, send_signup_email
 
+SIGNUP_EMAIL_KEY = "signup_email"
 VERIFICATION_SENT = "We've emailed a link to {email}. Open it to confirm your address."
 VERIFICATION_FAILED = "We couldn't send the confirmation email just now. Try again from Settings in a few minutes."
 
@@ -43,6 +43,7 @@ def home(request):
 
 
 def signup(request):
+    """A new account, or a note to the owner of an address that has one: the same answer either way."""
     if request.user.is_authenticated:
         return redirect("home")
     status = 200
@@ -50,35 +51,32 @@ def signup(request):
         form = SignupForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                user = patient_signup(
-                    email=data["email"],
-                    password=data["password1"],
-                    first_name=data["first_name"],
-                    time_zone=data["time_zone"],
-                    reminders_enabled=data["reminders_enabled"],
-                )
-            except EmailTaken:
-                form.add_error("email", "An account with this email already exists. Log in, or reset your password.")
-            else:
-                login(request, user, backend="tracker.accounts.backends.UserBackend")
-                messages.success(request, "Welcome! Your account is ready. Log today's check-in whenever you like.")
-                if verification_email_send(user=user):
-                    messages.info(request, VERIFICATION_SENT.format(email=user.email))
-                else:
-                    messages.warning(request, VERIFICATION_FAILED)
-                return redirect("today")
+            outcome = patient_signup(
+                email=data["email"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                time_zone=data["time_zone"],
+                reminders_enabled=data["reminders_enabled"],
+            )
+            after_commit(send_signup_email, outcome.user_id, outcome.new)
+            request.session[SIGNUP_EMAIL_KEY] = data["email"]
+            return redirect("signup_sent")
         status = 400
     else:
         form = SignupForm()
     return render(request, "registration/signup.html", {"form": form}, status=status)
 
 
+def signup_sent(request):
+    return render(request, "registration/signup_sent.html", {"email": request.session.get(SIGNUP_EMAIL_KEY)})
+
+
 class PasswordResetRequestView(PasswordResetView):
     """Django's reset page; the email is ours, its link built from SITE_URL (not the Host header)."""
 
     def form_valid(self, form):
-        password_reset_send(email=form.cleaned_data["email"])
+        # Sent by a worker: the page looks nothing up, so it takes as long for any address.
+        after_commit(send_password_reset, form.cleaned_data["email"])
         return HttpResponseRedirect(self.get_success_url())
 
 

@@ -429,3 +429,82 @@ def test_every_emailed_link_is_built_from_site_url(client, alice, charlie, alice
         links = re.findall(r"https?://[^\s\"<>]+", message.body + message.alternatives[0].content)
         assert links
         assert all(link.startswith("https://wellness.example.org") for link in links), links
+
+
+# --- Email bombing: throttles and names ---------------------------------------
+
+
+def test_twenty_resets_for_one_address_send_three_emails_and_then_say_wait(
+    client, alice, frozen_now, django_capture_on_commit_callbacks
+):
+    # The hostile test: 20 resets for one address in 1.2 s.
+    statuses = []
+    with django_capture_on_commit_callbacks() as emails:
+        for _ in range(20):
+            statuses.append(client.post(reverse("password_reset"), {"email": "alice@example.com"}))
+    assert len(emails) == 3
+    assert [r.status_code for r in statuses] == [302] * 3 + [429] * 17
+    html = statuses[-1].content.decode()
+    assert html.count("please wait about 60 minutes and try again") == 1
+    assert 'value="alice@example.com"' in html  # what was typed is kept
+
+
+def test_resets_from_one_client_are_throttled_whatever_the_address(client, db, frozen_now):
+    responses = [client.post(reverse("password_reset"), {"email": f"someone{i}@example.com"}) for i in range(21)]
+    assert [r.status_code for r in responses] == [302] * 20 + [429]
+
+
+def test_clients_behind_the_proxy_are_throttled_apart(client, db, frozen_now, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for i in range(20):
+        client.post(
+            reverse("password_reset"), {"email": f"someone{i}@example.com"}, HTTP_X_FORWARDED_FOR="203.0.113.66"
+        )
+    other = client.post(reverse("password_reset"), {"email": "me@example.com"}, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert other.status_code == 302
+
+
+def test_verification_emails_are_throttled_per_account(alice_client, frozen_now):
+    # The hostile test: 10 verification emails in a row.
+    for _ in range(10):
+        response = alice_client.post(reverse("resend_verification"), follow=True)
+    assert len(mail.outbox) == 3
+    assert "please wait about 60 minutes" in response.content.decode()
+
+
+def test_sign_ups_for_one_address_are_throttled_the_same_whether_or_not_it_is_known(
+    db, frozen_now, django_capture_on_commit_callbacks
+):
+    UserFactory(email="known@example.com")
+    for email in ("known@example.com", "unknown@example.com"):
+        client = Client()
+        with django_capture_on_commit_callbacks() as emails:
+            responses = [client.post(reverse("signup"), {**SIGNUP, "email": email}) for _ in range(5)]
+        assert [r.status_code for r in responses] == [302] * 3 + [429] * 2
+        assert len(emails) == 3
+        assert f'value="{email}"' in responses[-1].content.decode()
+
+
+@pytest.mark.parametrize(
+    "name", ["Visit evil.example now", "Hi http://x", "A" * 41, "R2-D2", "<b>", "Bob\nVisit", "Nia!", "-Nia"]
+)
+def test_a_first_name_is_a_persons_name(client, db, name):
+    response = client.post(reverse("signup"), {**SIGNUP, "first_name": name})
+    assert response.status_code == 400
+    assert "letters, spaces, hyphens and apostrophes" in response.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["Nia", "Marie-Claire", "O'Brien", "D’Angelo", "José María", "Zoë", "李", "A" * 40, ""]
+)
+def test_real_first_names_are_welcome(client, db, name):
+    assert client.post(reverse("signup"), {**SIGNUP, "first_name": name}).status_code == 302
+    assert User.objects.get().first_name == name
+
+
+def test_the_settings_pages_hold_the_first_name_to_the_same_rule(alice_client, alice, client, charlie):
+    form = {"first_name": "Visit evil.example now", "time_zone": "UTC", "reminder_weekday": 1, "reminder_hour": 8}
+    assert alice_client.post(reverse("settings"), form).status_code == 400
+    client.force_login(charlie)
+    assert client.post(reverse("settings"), form).status_code == 400

@@ -1,5 +1,7 @@
 """Account forms: log-in, sign-up, profile, password confirmation and two-factor codes."""
 
+import unicodedata
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
@@ -9,6 +11,37 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from tracker.models import User, time_zone_choices
+
+FIRST_NAME_MAX_LENGTH = 40
+NAME_PUNCTUATION = frozenset(" -'’")
+FIRST_NAME_MESSAGE = (
+    f"Use letters, spaces, hyphens and apostrophes only (up to {FIRST_NAME_MAX_LENGTH} characters), "
+    "starting with a letter."
+)
+
+
+def _is_name(value: str) -> bool:
+    # Letters of any script and their accents (Unicode L* and M* categories), and name punctuation.
+    return unicodedata.category(value[0])[0] == "L" and all(
+        char in NAME_PUNCTUATION or unicodedata.category(char)[0] in "LM" for char in value
+    )
+
+
+class FirstNameField(forms.CharField):
+    """A person's first name: it is written into emails, so it can carry no link or message."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "First name")
+        super().__init__(max_length=FIRST_NAME_MAX_LENGTH, required=False, **kwargs)
+        self.error_messages["max_length"] = FIRST_NAME_MESSAGE
+
+    def to_python(self, value):
+        return unicodedata.normalize("NFC", super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not _is_name(value):
+            raise ValidationError(FIRST_NAME_MESSAGE, code="invalid_name")
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -21,9 +54,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 class SignupForm(forms.Form):
     email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    first_name = forms.CharField(
-        max_length=150, required=False, help_text="Optional. Used to greet you.", label="First name"
-    )
+    first_name = FirstNameField(help_text="Optional. Used to greet you.")
     time_zone = forms.ChoiceField(
         choices=time_zone_choices,
         help_text="Your check-ins follow the calendar day where you live.",
@@ -71,6 +102,8 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    first_name = FirstNameField()
+
     class Meta:
         model = User
         fields = ["first_name", "time_zone", "reminders_enabled", "reminder_weekday", "reminder_hour"]
@@ -96,6 +129,8 @@ class ProfileForm(forms.ModelForm):
 
 class ClinicianProfileForm(forms.ModelForm):
     """A clinician's (or staff member's) settings: no check-ins, no reminders."""
+
+    first_name = FirstNameField()
 
     class Meta:
         model = User

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView, PasswordResetView
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -22,7 +23,18 @@ from tracker.accounts.services import (
 from tracker.audit.services import audit_record
 from tracker.clinics.forms import InviteCodeForm
 from tracker.clinics.services import current_enrolments
+from tracker.core.client import client_ip
 from tracker.core.later import after_commit
+from tracker.core.throttle import (
+    RESET_PER_ADDRESS,
+    RESET_PER_CLIENT,
+    SIGNUP_PER_ADDRESS,
+    SIGNUP_PER_CLIENT,
+    VERIFY_PER_ACCOUNT,
+    VERIFY_PER_CLIENT,
+    Throttled,
+    throttle,
+)
 from tracker.models import AuditEvent
 from tracker.tasks import send_password_reset, send_signup_email
 
@@ -49,7 +61,7 @@ def signup(request):
     status = 200
     if request.method == "POST":
         form = SignupForm(request.POST)
-        if form.is_valid():
+        if form.is_valid() and _throttled(form, request, SIGNUP_PER_ADDRESS, SIGNUP_PER_CLIENT) is None:
             data = form.cleaned_data
             outcome = patient_signup(
                 email=data["email"],
@@ -61,7 +73,7 @@ def signup(request):
             after_commit(send_signup_email, outcome.user_id, outcome.new)
             request.session[SIGNUP_EMAIL_KEY] = data["email"]
             return redirect("signup_sent")
-        status = 400
+        status = 429 if form.has_error(NON_FIELD_ERRORS, code="throttled") else 400
     else:
         form = SignupForm()
     return render(request, "registration/signup.html", {"form": form}, status=status)
@@ -75,9 +87,21 @@ class PasswordResetRequestView(PasswordResetView):
     """Django's reset page; the email is ours, its link built from SITE_URL (not the Host header)."""
 
     def form_valid(self, form):
+        if _throttled(form, self.request, RESET_PER_ADDRESS, RESET_PER_CLIENT) is not None:
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         # Sent by a worker: the page looks nothing up, so it takes as long for any address.
         after_commit(send_password_reset, form.cleaned_data["email"])
         return HttpResponseRedirect(self.get_success_url())
+
+
+def _throttled(form, request, per_address, per_client) -> Throttled | None:
+    """Count this email against the typed address and the client; on the form, why not, if too many."""
+    try:
+        throttle([(per_address, form.cleaned_data["email"].casefold()), (per_client, client_ip(request))])
+    except Throttled as throttled:
+        form.add_error(None, ValidationError(str(throttled), code="throttled"))
+        return throttled
+    return None
 
 
 class AuditedPasswordChangeView(PasswordChangeView):
@@ -129,7 +153,13 @@ def account_settings(request):
 def resend_verification(request):
     if request.user.email_verified:
         messages.info(request, "Your email address is already confirmed.")
-    elif verification_email_send(user=request.user):
+        return redirect("settings")
+    try:
+        throttle([(VERIFY_PER_ACCOUNT, str(request.user.pk)), (VERIFY_PER_CLIENT, client_ip(request))])
+    except Throttled as throttled:
+        messages.warning(request, str(throttled))
+        return redirect("settings")
+    if verification_email_send(user=request.user):
         messages.info(request, VERIFICATION_SENT.format(email=request.user.email))
     else:
         messages.warning(request, VERIFICATION_FAILED)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
+from tracker.accounts.forms import FirstNameField
 from tracker.clinics.engagement import DEFAULT_PERIOD_WEEKS, PERIOD_WEEK_CHOICES, Period
 from tracker.core.time import monday_of
 from tracker.models import (
@@ -141,7 +142,7 @@ class ClinicianInviteForm(forms.Form):
 class ClinicianSignupForm(forms.Form):
     """An invited clinician's new account; the email comes from the invitation."""
 
-    first_name = forms.CharField(max_length=150, required=False, label="First name")
+    first_name = FirstNameField()
     time_zone = forms.ChoiceField(choices=time_zone_choices)
     password1 = forms.CharField(
         label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})

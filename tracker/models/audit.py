@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from tracker.models.clinics import Clinic
@@ -12,6 +13,20 @@ class AuditLogIsAppendOnly(Exception):
 
 
 class AuditEventQuerySet(models.QuerySet):
+    def erase_account(self, *, account_id: int) -> tuple[int, int]:
+        """The one way audit events change: erasing a deleted account (tracker/privacy/deletion.py).
+
+        Its own activity (logins, exports, clinic joins and departures...) is deleted. Its security
+        events (AuditEvent.SECURITY_ACTIONS: failed logins, lockouts, password and two-factor
+        changes) stay, for the shape and times of an attack, with every link to the account
+        removed. Returns (kept, deleted).
+        """
+        theirs = models.QuerySet.filter(self, Q(actor_ref=account_id) | Q(metadata__account=account_id))
+        security = theirs.filter(action__in=AuditEvent.SECURITY_ACTIONS)
+        kept = models.QuerySet.update(security, actor=None, actor_ref=None, metadata={})
+        deleted, _ = models.QuerySet.delete(theirs.exclude(action__in=AuditEvent.SECURITY_ACTIONS))
+        return kept, deleted
+
     def update(self, **kwargs):
         raise AuditLogIsAppendOnly("Audit events cannot be updated.")
 
@@ -25,8 +40,10 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """Who did what, to which clinic, when. Never holds health values.
 
-    Written by tracker.audit.audit_record only. The copies of the actor's and
-    clinic's ids survive the deletion of either (the foreign keys are set to NULL).
+    Written by tracker.audit.audit_record only, and never changed, with one
+    exception: erasing a deleted patient's account (AuditEventQuerySet.erase_account).
+    The copies of the actor's and clinic's ids survive the deletion of a clinic or
+    a clinician (the foreign keys are set to NULL).
     """
 
     class Action(models.TextChoices):
@@ -50,6 +67,16 @@ class AuditEvent(models.Model):
         TWO_FACTOR_OFF = "two_factor_off", "Turned off two-factor authentication"
         DATA_EXPORTED = "data_exported", "Downloaded their own data"
         ACCOUNT_DELETED = "account_deleted", "Deleted their account"
+
+    # Kept, unlinked, when a patient's account is erased; everything else of theirs is deleted.
+    SECURITY_ACTIONS = (
+        Action.LOGIN_FAILED,
+        Action.LOCKED_OUT,
+        Action.PASSWORD_CHANGED,
+        Action.PASSWORD_RESET,
+        Action.TWO_FACTOR_ON,
+        Action.TWO_FACTOR_OFF,
+    )
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

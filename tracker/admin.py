@@ -95,18 +95,18 @@ class ClinicAdmin(admin.ModelAdmin):
 class ClinicianInvitationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Clinician invitations admin clinicians sent. Staff can withdraw pending ones."""
 
-    list_display = ["email", "clinic", "invited_by", "created_at", "expires_at", "accepted_at", "withdrawn_at"]
+    list_display = ["email", "clinic", "invited_by", "created_at", "expires_at", "used_at", "withdrawn_at"]
     list_filter = ["clinic"]
     search_fields = ["email"]
-    fields = list_display + ["accepted_by", "withdrawn_by"]
+    fields = list_display + ["used_by", "withdrawn_by"]
     readonly_fields = fields
     actions = ["withdraw"]
 
     @admin.action(description="Withdraw the selected pending invitations")
     def withdraw(self, request, queryset):
         now = timezone.now()
-        for invitation in queryset.filter(ClinicianInvitation.pending(now)):
-            ClinicianInvitation.objects.filter(pk=invitation.pk).filter(ClinicianInvitation.pending(now)).update(
+        for invitation in queryset.filter(ClinicianInvitation.usable(now)):
+            ClinicianInvitation.objects.filter(pk=invitation.pk).filter(ClinicianInvitation.usable(now)).update(
                 withdrawn_at=now, withdrawn_by=request.user
             )
             audit_record(

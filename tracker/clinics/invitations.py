@@ -36,6 +36,7 @@ WITHDRAWN_MESSAGE = (
 )
 USED_MESSAGE = "This invitation has already been used. Each invitation link works once: ask the clinic for a new one."
 WITHDRAWN_BY_CLINIC_MESSAGE = "The clinic has withdrawn this invitation. Ask its admin clinician for a new one."
+STATE_MESSAGES = {"used": USED_MESSAGE, "withdrawn": WITHDRAWN_BY_CLINIC_MESSAGE, "expired": EXPIRED_MESSAGE}
 RETIRED_MESSAGE = (
     "This invitation link is from before invitations could be used only once, and no longer works. "
     "Ask the clinic's admin clinician to send you a new one."
@@ -85,7 +86,7 @@ def clinician_invitation_create(*, inviter: User, clinic: Clinic, email: str) ->
     now = timezone.now()
     email = email.strip().lower()
     with transaction.atomic():
-        ClinicianInvitation.objects.filter(clinic=clinic, email=email).filter(ClinicianInvitation.pending(now)).update(
+        ClinicianInvitation.objects.filter(clinic=clinic, email=email).filter(ClinicianInvitation.usable(now)).update(
             withdrawn_at=now, withdrawn_by=inviter
         )
         invitation = ClinicianInvitation.objects.create(
@@ -145,12 +146,9 @@ def clinician_invite_read(*, token: str) -> Invitation:
     )
     if row is None:
         raise InvitationInvalid(BAD_LINK_MESSAGE)
-    if row.accepted_at is not None:
-        raise InvitationInvalid(USED_MESSAGE)
-    if row.withdrawn_at is not None:
-        raise InvitationInvalid(WITHDRAWN_BY_CLINIC_MESSAGE)
-    if row.expires_at <= timezone.now():
-        raise InvitationInvalid(EXPIRED_MESSAGE)
+    state = row.state(timezone.now())
+    if state != "usable":
+        raise InvitationInvalid(STATE_MESSAGES[state])
     if not _admin_of(clinic=row.clinic, user=row.invited_by):
         raise InvitationInvalid(WITHDRAWN_MESSAGE)
     return Invitation(pk=row.pk, clinic=row.clinic, email=row.email, inviter=row.invited_by)
@@ -174,8 +172,8 @@ def clinician_invite_accept(*, invitation: Invitation, user: User) -> ClinicMemb
     now = timezone.now()
     with transaction.atomic():
         # Conditional: the link works once, even if it is opened twice at the same moment.
-        pending = ClinicianInvitation.objects.filter(pk=invitation.pk).filter(ClinicianInvitation.pending(now))
-        if not pending.update(accepted_at=now, accepted_by=user):
+        pending = ClinicianInvitation.objects.filter(pk=invitation.pk).filter(ClinicianInvitation.usable(now))
+        if not pending.update(used_at=now, used_by=user):
             raise InvitationRefused(USED_MESSAGE)
         membership, created = ClinicMembership.objects.get_or_create(clinic=invitation.clinic, clinician=user)
         if created:
@@ -204,7 +202,7 @@ def clinician_invitations_pending(*, clinic: Clinic):
     """The clinic's invitations that can still be accepted, newest first."""
     return (
         ClinicianInvitation.objects.filter(clinic=clinic)
-        .filter(ClinicianInvitation.pending(timezone.now()))
+        .filter(ClinicianInvitation.usable(timezone.now()))
         .select_related("invited_by")
         .order_by("-created_at", "-id")
     )
@@ -217,7 +215,7 @@ def clinician_invitation_withdraw(*, clinic: Clinic, user: User, invitation_id: 
     now = timezone.now()
     with transaction.atomic():
         pending = ClinicianInvitation.objects.filter(pk=invitation_id, clinic=clinic).filter(
-            ClinicianInvitation.pending(now)
+            ClinicianInvitation.usable(now)
         )
         if not pending.update(withdrawn_at=now, withdrawn_by=user):
             return False

@@ -33,63 +33,13 @@ class Clinic(models.Model):
         return self.name
 
 
-class ClinicianInvitation(models.Model):
-    """An invitation an admin clinician emailed; its signed link names this row and works once.
+class SingleUse(models.Model):
+    """Something a clinic grants that works once, until it expires or is withdrawn.
 
-    Pending until accepted, withdrawn (by an admin clinician of the clinic or staff), or expired.
+    Used with a conditional UPDATE (`filter(usable(now)).update(used_at=..., used_by=...)`), so
+    two people can never both use it. A join code and a clinician invitation (used: accepted).
     """
 
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="clinician_invitations")
-    email = models.EmailField(max_length=254, help_text="The invited address, lower-cased.")
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        indexes = [models.Index(fields=["clinic", "accepted_at", "withdrawn_at"], name="invitation_clinic_pending")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(accepted_at__isnull=True) | Q(withdrawn_at__isnull=True),
-                name="invitation_accepted_or_withdrawn",
-            ),
-        ]
-
-    def __str__(self):
-        return f"invitation {self.pk} to {self.clinic}"
-
-    @staticmethod
-    def pending(now) -> Q:
-        return Q(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now)
-
-
-JOIN_CODES_PER_BATCH_MAX = 50
-
-
-class JoinCode(models.Model):
-    """One patient's way into a clinic: a random code that works once, until it expires or is withdrawn.
-
-    A clinic's clinicians issue codes in batches (one printable handout per batch) and hand one to
-    each patient; joining uses the code up in the same transaction as the enrolment (a conditional
-    UPDATE, so two patients can never both join with it). A code holds no patient data; `used_by`
-    is set when it is used and cleared if that account is deleted.
-    """
-
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="join_codes")
-    code = models.CharField(max_length=INVITE_CODE_LENGTH, unique=True, default=new_invite_code)
-    batch = models.UUIDField(help_text="The codes issued together, printed on one handout.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
@@ -99,15 +49,12 @@ class JoinCode(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["clinic", "batch"], name="join_code_clinic_batch")]
+        abstract = True
         constraints = [
             models.CheckConstraint(
-                condition=Q(used_at__isnull=True) | Q(withdrawn_at__isnull=True), name="join_code_used_or_withdrawn"
+                condition=Q(used_at__isnull=True) | Q(withdrawn_at__isnull=True), name="%(class)s_used_or_withdrawn"
             ),
         ]
-
-    def __str__(self):
-        return f"join code {self.pk} of {self.clinic}"
 
     def state(self, now) -> str:
         """ "usable", "used", "withdrawn" or "expired"."""
@@ -122,6 +69,53 @@ class JoinCode(models.Model):
     @staticmethod
     def usable(now) -> Q:
         return Q(used_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now)
+
+
+class ClinicianInvitation(SingleUse):
+    """An invitation an admin clinician emailed; its signed link names this row and works once.
+
+    Pending until accepted (used), withdrawn (by an admin clinician of the clinic or staff), or expired.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="clinician_invitations")
+    email = models.EmailField(max_length=254, help_text="The invited address, lower-cased.")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta(SingleUse.Meta):
+        indexes = [models.Index(fields=["clinic", "used_at", "withdrawn_at"], name="invitation_clinic_pending")]
+
+    def __str__(self):
+        return f"invitation {self.pk} to {self.clinic}"
+
+
+JOIN_CODES_PER_BATCH_MAX = 50
+
+
+class JoinCode(SingleUse):
+    """One patient's way into a clinic: a random code that works once, until it expires or is withdrawn.
+
+    A clinic's clinicians issue codes in batches (one printable handout per batch) and hand one to
+    each patient; joining uses the code up in the same transaction as the enrolment. A code holds
+    no patient data; `used_by` is set when it is used and cleared if that account is deleted.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="join_codes")
+    code = models.CharField(max_length=INVITE_CODE_LENGTH, unique=True, default=new_invite_code)
+    batch = models.UUIDField(help_text="The codes issued together, printed on one handout.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta(SingleUse.Meta):
+        indexes = [models.Index(fields=["clinic", "batch"], name="join_code_clinic_batch")]
+
+    def __str__(self):
+        return f"join code {self.pk} of {self.clinic}"
 
 
 class ClinicMembership(models.Model):

@@ -65,6 +65,8 @@ def production_env():
         GUNICORN_ACCESS_LOG=str(OUT / "access.log"),
         # Login throttling would lock out the load test's own users.
         AXES_FAILURE_LIMIT="1000000",
+        # The load test's clinician has no authenticator app: measure the dashboard, not a code prompt.
+        OTP_REQUIRED_FOR_CLINICIANS="0",
     )
     return env
 

@@ -48,6 +48,17 @@ def django_db_keepdb(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the email throttles count there. Only the in-memory
+    cache is cleared; a Redis one (REDIS_URL set for the run) may hold someone else's data."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_note_rotation():
     """Each test starts without the per-process copy of the notes: a test's own notes, rolled
     back with it, must not show up in the next test's rotation."""

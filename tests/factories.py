@@ -1,8 +1,10 @@
 import datetime as dt
+import uuid
 
 import factory
+from django.utils import timezone
 
-from tracker.models import CheckIn, Clinic, Enrolment, User
+from tracker.models import CheckIn, Clinic, Enrolment, JoinCode, User
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -33,6 +35,17 @@ class ClinicFactory(factory.django.DjangoModelFactory):
         model = Clinic
 
     name = factory.Sequence(lambda n: f"Clinic {n}")
+
+
+class JoinCodeFactory(factory.django.DjangoModelFactory):
+    """A usable single-use join code for a clinic."""
+
+    class Meta:
+        model = JoinCode
+
+    clinic = factory.SubFactory(ClinicFactory)
+    batch = factory.LazyFunction(uuid.uuid4)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
 
 
 class EnrolmentFactory(factory.django.DjangoModelFactory):

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import CheckInFactory, ClinicFactory, ClinicianFactory, UserFactory
+from tests.factories import CheckInFactory, ClinicFactory, ClinicianFactory, JoinCodeFactory, UserFactory
 from tracker.clinics.services import clinic_join
 from tracker.models import ClinicMembership, Pause, User
 
@@ -56,11 +56,16 @@ MATRIX = {
     "clinic_dashboard": CLINIC_A_ONLY,
     "clinic_dashboard_csv": CLINIC_A_ONLY,
     "clinic_invite": CLINIC_A_ONLY,
+    "clinic_invitation_withdraw": only(set(), 405, anonymous="login"),
+    "clinic_join_codes": CLINIC_A_ONLY,
+    "clinic_join_codes_handout": CLINIC_A_ONLY,
+    "clinic_join_codes_withdraw": only(set(), 405, anonymous="login"),
     "clinician_invitation": only(set(), 400),
     "join_with_code": ANYONE,  # the code form; joining itself needs a patient's login
     "join": ANYONE,  # shows what the clinic will see before anyone signs up or joins
     "leave_clinic": only({"alice"}, 403, anonymous="login", bob=404),
     "signup": only({"anonymous"}, "redirect"),
+    "signup_sent": ANYONE,
     "login": only({"anonymous"}, "redirect"),
     "logout": dict.fromkeys(PERSONAS, 405),
     "password_change": LOGGED_IN,
@@ -104,6 +109,7 @@ def world(db, frozen_now):
     ClinicMembership.objects.create(clinic=clinic_a, clinician=charlie, is_admin=True)
     ClinicFactory(name="B").clinicians.add(dora)
     clinic_join(patient=alice, clinic=clinic_a)
+    code = JoinCodeFactory(clinic=clinic_a)
     CheckInFactory(patient=alice, day=dt.date(2026, 11, 27))
     pause = Pause.objects.create(patient=alice, first_day=dt.date(2026, 11, 28), last_day=dt.date(2026, 11, 30))
     users = {"alice": alice, "bob": bob, "charlie": charlie, "dora": dora, "staff": staff}
@@ -113,8 +119,12 @@ def world(db, frozen_now):
         "clinic_dashboard": [clinic_a.pk],
         "clinic_dashboard_csv": [clinic_a.pk],
         "clinic_invite": [clinic_a.pk],
+        "clinic_invitation_withdraw": [clinic_a.pk, 1],
         "clinician_invitation": ["not-a-real-token"],
-        "join": [clinic_a.invite_code],
+        "join": [code.code],
+        "clinic_join_codes": [clinic_a.pk],
+        "clinic_join_codes_handout": [clinic_a.pk, code.batch],
+        "clinic_join_codes_withdraw": [clinic_a.pk],
         "leave_clinic": [clinic_a.pk],
         "pause_end": [pause.pk],
         "pause_remove": [pause.pk],

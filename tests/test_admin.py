@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from tests.factories import CheckInFactory, UserFactory
+from tests.conftest import NOW
+from tests.factories import CheckInFactory, JoinCodeFactory, UserFactory
 from tracker.models import AuditEvent, User
 
 
@@ -77,11 +78,18 @@ def test_staff_manage_clinics_and_their_clinicians(client, superuser, charlie, a
     assert response.status_code == 200
     html = response.content.decode()
     assert "is_admin" in html
-    assert alices_clinic.invite_code in html
-    response = client.post(
-        reverse("admin:tracker_clinic_changelist"),
-        {"action": "issue_new_codes", "_selected_action": [alices_clinic.pk]},
+
+
+def test_staff_see_join_codes_and_withdraw_unused_ones(client, superuser, alices_clinic):
+    unused, used = JoinCodeFactory(clinic=alices_clinic), JoinCodeFactory(clinic=alices_clinic, used_at=NOW)
+    client.force_login(superuser)
+    html = client.get(reverse("admin:tracker_joincode_changelist")).content.decode()
+    assert unused.code in html
+    client.post(
+        reverse("admin:tracker_joincode_changelist"),
+        {"action": "withdraw", "_selected_action": [unused.pk, used.pk]},
     )
-    old = alices_clinic.invite_code
-    alices_clinic.refresh_from_db()
-    assert alices_clinic.invite_code != old
+    unused.refresh_from_db()
+    used.refresh_from_db()
+    assert (unused.withdrawn_at is not None, used.withdrawn_at) == (True, None)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.JOIN_CODES_WITHDRAWN, actor=superuser).exists()

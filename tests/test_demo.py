@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from tests.conftest import NOW
 from tracker.demo import DEMO_CLINICIAN_EMAIL, DEMO_PATIENT_EMAIL, HISTORY_DAYS, seed_demo
-from tracker.models import CheckIn, Clinic, Enrolment, User
+from tracker.models import CheckIn, Clinic, Enrolment, JoinCode, User
 
 
 def _snapshot():
@@ -35,6 +35,10 @@ def test_seed_demo_creates_a_clinic_a_clinician_and_40_patients_with_120_days(db
     days = sorted(demo.checkins.values_list("day", flat=True))
     assert (days[-1] - days[0]).days >= HISTORY_DAYS - 5
     assert len(days) >= 100  # the demo patient logs almost daily
+    # Ten join codes to try the join page and the handout with; a second run adds none.
+    assert JoinCode.objects.filter(clinic=clinic).filter(JoinCode.usable(NOW)).count() == 10
+    seed_demo(now=NOW)
+    assert JoinCode.objects.filter(clinic=clinic).count() == 10
 
 
 def test_seed_demo_varies_the_patterns(db, frozen_now):

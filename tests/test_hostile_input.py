@@ -6,13 +6,14 @@ from urllib.parse import quote
 
 from django.contrib.auth.forms import PasswordResetForm
 from django.core import mail
+from django.core.cache import caches
 from django.db import transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import PASSWORD, ClinicFactory, UserFactory
-from tracker.models import CheckIn, Enrolment, User
+from tracker.models import CheckIn, Enrolment, JoinCode, User
 
 SCRIPT = "<script>alert(1)</script>"
 NASTY = st.sampled_from(
@@ -89,6 +90,7 @@ def test_a_saved_note_is_escaped_wherever_it_shows(alice_client, frozen_now):
     password=VALUES.map(_clean),
 )
 def test_signup_survives_anything(client, db, email, first_name, time_zone, password):
+    caches["default"].clear()  # each example starts under the email throttles (tests/accounts test them)
     users = User.objects.count()
     response = client.post(
         reverse("signup"),
@@ -127,6 +129,7 @@ def _reset_answer(client, email):
 @FUZZ
 @given(username=st.one_of(VALUES, st.emails()).map(_clean), password=VALUES.map(_clean))
 def test_login_and_reset_survive_anything(client, db, username, password):
+    caches["default"].clear()
     assert client.post(reverse("login"), {"username": username, "password": password}).status_code in (200, 302, 429)
     mail.outbox.clear()
     unknown = _reset_answer(client, username)
@@ -204,3 +207,35 @@ def test_unsubscribe_and_verification_tokens_survive_anything(client, alice, tok
     alice.refresh_from_db()
     assert alice.reminders_enabled is True
     assert alice.email_verified_at is None
+
+
+@FUZZ
+@given(count=VALUES.map(_clean), code=VALUES.map(_clean), batch=VALUES.map(_clean))
+def test_the_join_code_forms_survive_anything(client, charlie, count, code, batch):
+    client.force_login(charlie)
+    clinic = charlie.clinics.get()
+    codes = JoinCode.objects.count()
+    issued = client.post(reverse("clinic_join_codes", args=[clinic.pk]), {"count": count})
+    assert issued.status_code in (302, 400)
+    if issued.status_code == 400:
+        assert JoinCode.objects.count() == codes
+        _assert_escaped(issued)
+    withdrawn = client.post(reverse("clinic_join_codes_withdraw", args=[clinic.pk]), {"code": code, "batch": batch})
+    assert withdrawn.status_code in (302, 400)
+    _assert_escaped(withdrawn)
+    assert client.get(f"/clinician/clinics/{clinic.pk}/join-codes/{quote(batch, safe='') or '-'}/").status_code in (
+        200,
+        404,
+    )
+
+
+@FUZZ
+@given(email=VALUES.map(_clean))
+def test_the_clinician_invitation_form_survives_anything(client, charlie, email):
+    charlie.clinic_memberships.update(is_admin=True)
+    client.force_login(charlie)
+    clinic = charlie.clinics.get()
+    response = client.post(reverse("clinic_invite", args=[clinic.pk]), {"email": email})
+    assert response.status_code in (302, 400)
+    if response.status_code == 400:
+        _assert_escaped(response)

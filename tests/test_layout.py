@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from tests.factories import ClinicianFactory
+from tests.factories import ClinicianFactory, JoinCodeFactory
 
 PUBLIC_PAGES = ["home", "login", "signup", "password_reset", "password_reset_done"]
 PATIENT_PAGES = ["dashboard", "today", "history", "settings", "password_change"]
@@ -68,7 +68,7 @@ def test_bootstrap_files_exist_in_the_static_finders():
 
 
 def test_clinic_pages_show_the_crisis_line(client, alice, charlie, alices_clinic, frozen_now):
-    _assert_footer(client.get(reverse("join", args=[alices_clinic.invite_code])).content.decode())
+    _assert_footer(client.get(reverse("join", args=[JoinCodeFactory(clinic=alices_clinic).code])).content.decode())
     _assert_footer(client.get(reverse("join", args=["NOTACODE"])).content.decode())
     _assert_footer(client.get(reverse("clinician_invitation", args=["bad"])).content.decode())
     client.force_login(charlie)

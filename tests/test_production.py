@@ -46,6 +46,14 @@ def test_it_refuses_to_start_in_production_without(missing):
     assert f"{missing} must" in result.stderr
 
 
+def test_production_requires_two_factor_for_clinicians_and_staff():
+    code = (
+        "from django.conf import settings; print(settings.OTP_REQUIRED_FOR_STAFF, settings.OTP_REQUIRED_FOR_CLINICIANS)"
+    )
+    result = _manage("shell", "-v", "0", "-c", code, env=PRODUCTION_ENV)
+    assert result.stdout.split() == ["True", "True"], result.stderr
+
+
 def test_it_refuses_a_malformed_setting():
     result = _manage("check", env={**PRODUCTION_ENV, "DJANGO_DEBUG": "perhaps"})
     assert result.returncode != 0

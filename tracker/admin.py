@@ -14,16 +14,18 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Permission
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from tracker.audit.services import audit_record
-from tracker.clinics.services import clinic_issue_new_code
 from tracker.models import (
     AuditEvent,
     CheckIn,
     Citation,
     Clinic,
+    ClinicianInvitation,
     ClinicMembership,
     Enrolment,
+    JoinCode,
     Note,
     NoteCitation,
     NoteViewDay,
@@ -85,16 +87,54 @@ class EnrolmentInline(ReadOnlyMixin, admin.TabularInline):
 class ClinicAdmin(admin.ModelAdmin):
     list_display = ["name", "created_at"]
     search_fields = ["name"]
-    fields = ["name", "invite_code", "created_at"]
-    readonly_fields = ["invite_code"]
+    fields = ["name", "created_at"]
     inlines = [MembershipInline, EnrolmentInline]
-    actions = ["issue_new_codes"]
 
-    @admin.action(description="Issue a new invitation code (the old code stops working)")
-    def issue_new_codes(self, request, queryset):
-        for clinic in queryset:
-            clinic_issue_new_code(clinic=clinic)
-        self.message_user(request, f"Issued new codes for {queryset.count()} clinic(s).", messages.SUCCESS)
+
+@admin.register(ClinicianInvitation)
+class ClinicianInvitationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Clinician invitations admin clinicians sent. Staff can withdraw pending ones."""
+
+    list_display = ["email", "clinic", "invited_by", "created_at", "expires_at", "used_at", "withdrawn_at"]
+    list_filter = ["clinic"]
+    search_fields = ["email"]
+    fields = list_display + ["used_by", "withdrawn_by"]
+    readonly_fields = fields
+    actions = ["withdraw"]
+
+    @admin.action(description="Withdraw the selected pending invitations")
+    def withdraw(self, request, queryset):
+        now = timezone.now()
+        for invitation in queryset.filter(ClinicianInvitation.usable(now)):
+            ClinicianInvitation.objects.filter(pk=invitation.pk).filter(ClinicianInvitation.usable(now)).update(
+                withdrawn_at=now, withdrawn_by=request.user
+            )
+            audit_record(
+                actor=request.user,
+                action=AuditEvent.Action.CLINICIAN_INVITATION_WITHDRAWN,
+                clinic=invitation.clinic,
+                invitation=invitation.pk,
+            )
+        self.message_user(request, "Withdrew the pending invitations among those selected.", messages.SUCCESS)
+
+
+@admin.register(JoinCode)
+class JoinCodeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Patients' join codes, issued by the clinics' clinicians. Staff can withdraw unused ones."""
+
+    list_display = ["code", "clinic", "created_by", "created_at", "expires_at", "used_at", "withdrawn_at"]
+    list_filter = ["clinic"]
+    search_fields = ["code"]
+    fields = ["code", "clinic", "batch", "created_by", "created_at", "expires_at", "used_at", "withdrawn_at"]
+    readonly_fields = fields
+    actions = ["withdraw"]
+
+    @admin.action(description="Withdraw the selected unused codes")
+    def withdraw(self, request, queryset):
+        withdrawn = queryset.filter(used_at__isnull=True, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+        if withdrawn:
+            audit_record(actor=request.user, action=AuditEvent.Action.JOIN_CODES_WITHDRAWN, count=withdrawn)
+        self.message_user(request, f"Withdrew {withdrawn} unused code(s).", messages.SUCCESS)
 
 
 def may_view_individual_checkins(user) -> bool:

@@ -16,14 +16,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker.checkins.rollup import rollup_rebuild
+from tracker.clinics.join_codes import join_codes_issue
 from tracker.core.time import monday_of, patient_today
-from tracker.models import CheckIn, Clinic, ClinicMembership, Enrolment, Note, NoteOpened, ReminderDelivery, User
+from tracker.models import (
+    CheckIn,
+    Clinic,
+    ClinicMembership,
+    Enrolment,
+    JoinCode,
+    Note,
+    NoteOpened,
+    ReminderDelivery,
+    User,
+)
 
 DEMO_PASSWORD = "wellness-demo-2026"
 DEMO_CLINIC_NAME = "Riverside Wellness Clinic (demo)"
 DEMO_CLINICIAN_EMAIL = "clinician@demo.example"
 DEMO_PATIENT_EMAIL = "patient@demo.example"
 DEMO_PATIENT_COUNT = 42  # the named demo patient plus 41 more
+DEMO_JOIN_CODES = 10
 HISTORY_DAYS = 120
 
 FIRST_NAMES = [
@@ -129,6 +141,10 @@ def seed_demo(*, progress=None, now: dt.datetime | None = None) -> dict:
         created["users"] += made
         # The demo clinician is the clinic's admin clinician: they may invite others.
         ClinicMembership.objects.update_or_create(clinic=clinic, clinician=clinician, defaults={"is_admin": True})
+        # A batch of join codes to try the join page and the printable handout with. The demo
+        # patients are enrolled directly below, as if each had used a code of an earlier batch.
+        if not clinic.join_codes.filter(JoinCode.usable(now)).exists():
+            join_codes_issue(clinic=clinic, clinician=clinician, count=DEMO_JOIN_CODES, now=now)
 
     patient_ids = []
     for index in range(DEMO_PATIENT_COUNT):

@@ -1,11 +1,16 @@
 """Celery tasks: thin interfaces that take ids and call the domain modules.
 
-Both run with acks_late (settings), so a task interrupted by a crash is
-delivered again; that is safe because every send claims its row first.
+The reminder tasks run with acks_late (settings), so a task interrupted by a
+crash is delivered again; that is safe because every send claims its row
+first. The account emails are sent here rather than in the request
+(tracker.core.later.after_commit), so a page's time says nothing about
+whether an account exists; a redelivered one sends its email again, which is
+harmless.
 """
 
 from celery import shared_task
 
+from tracker.accounts.services import password_reset_send, signup_email_send
 from tracker.reminders.dispatch import dispatch
 from tracker.reminders.sending import send_batch
 
@@ -28,3 +33,14 @@ def send_weekly_reminders(self, delivery_ids: list[int]) -> dict:
     if outcome.retry_ids and not self.request.is_eager and self.request.retries < SEND_RETRIES:
         raise self.retry(args=[outcome.retry_ids], countdown=outcome.retry_in)
     return {"sent": outcome.sent, "failed": outcome.failed, "skipped": outcome.skipped, "retry": len(outcome.retry_ids)}
+
+
+@shared_task
+def send_signup_email(user_id: int, new: bool) -> bool:
+    return signup_email_send(user_id=user_id, new=new)
+
+
+@shared_task
+def send_password_reset(email: str) -> int:
+    """Takes the address as typed: the request must not look it up (see the module docstring)."""
+    return password_reset_send(email=email)

@@ -8,6 +8,7 @@ from tracker.checkins import dashboard_views as dashboard
 from tracker.checkins import insight_views as insight
 from tracker.checkins import pause_views as pausing
 from tracker.checkins import views as patient
+from tracker.clinics import join_code_views as join_codes
 from tracker.clinics import membership_views as membership
 from tracker.clinics import views as clinician
 from tracker.core.converters import IsoDateConverter
@@ -46,12 +47,29 @@ urlpatterns = [
         "clinician/clinics/<int:clinic_id>/engagement.csv", clinician.clinic_dashboard_csv, name="clinic_dashboard_csv"
     ),
     path("clinician/clinics/<int:clinic_id>/invite/", clinician.clinic_invite, name="clinic_invite"),
+    path(
+        "clinician/clinics/<int:clinic_id>/invitations/<int:invitation_id>/withdraw/",
+        clinician.clinic_invitation_withdraw,
+        name="clinic_invitation_withdraw",
+    ),
+    path("clinician/clinics/<int:clinic_id>/join-codes/", join_codes.join_codes, name="clinic_join_codes"),
+    path(
+        "clinician/clinics/<int:clinic_id>/join-codes/withdraw/",
+        join_codes.join_codes_withdraw_view,
+        name="clinic_join_codes_withdraw",
+    ),
+    path(
+        "clinician/clinics/<int:clinic_id>/join-codes/<uuid:batch>/",
+        join_codes.join_codes_handout,
+        name="clinic_join_codes_handout",
+    ),
     path("clinician/invitations/<str:token>/", membership.clinician_invitation, name="clinician_invitation"),
     path("join/", membership.join_with_code, name="join_with_code"),
     path("join/<str:code>/", membership.join, name="join"),
     path("clinics/<int:clinic_id>/leave/", membership.leave, name="leave_clinic"),
     # Accounts: sign-up is ours; the rest are Django's own flows, styled.
     path("accounts/signup/", account.signup, name="signup"),
+    path("accounts/signup/sent/", account.signup_sent, name="signup_sent"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
@@ -60,7 +78,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/change/", account.AuditedPasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/", account.PasswordResetRequestView.as_view(), name="password_reset"),
     path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "accounts/reset/<uidb64>/<token>/",

@@ -114,9 +114,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-if env_bool("DJANGO_BEHIND_PROXY", default=not DEBUG):
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=not DEBUG)
+if BEHIND_PROXY:
     # The proxy terminates TLS and says so in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the app append the client's address to X-Forwarded-For: the
+# lockout and the email throttles read the client from there (tracker/core/client.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more; got {TRUSTED_PROXY_COUNT}.")
 
 ROOT_URLCONF = "wellness.urls"
 WSGI_APPLICATION = "wellness.wsgi.application"
@@ -181,6 +187,8 @@ AXES_USERNAME_FORM_FIELD = "username"  # the login form's field; the model's is 
 AXES_USERNAME_CALLABLE = "tracker.accounts.services.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tracker.accounts.views.locked_out"
+# The client's address behind the proxy, so a lockout binds the attacker's address, not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "tracker.core.client.client_ip"
 AXES_VERBOSE = False
 
 # Sessions: an idle timeout by role and a lifetime that activity can't extend.
@@ -189,8 +197,9 @@ SESSION_IDLE_MINUTES_PATIENT = env_int("SESSION_IDLE_MINUTES_PATIENT", 60)
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 
-# Two-factor (TOTP) for clinicians and staff; required for staff in production.
+# Two-factor (TOTP) for clinicians and staff; required for both in production.
 OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", default=not DEBUG)
+OTP_REQUIRED_FOR_CLINICIANS = env_bool("OTP_REQUIRED_FOR_CLINICIANS", default=not DEBUG)
 OTP_TOTP_ISSUER = "Wellness Tracker"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -284,6 +293,10 @@ if CLINIC_MIN_CELL_SIZE < 1:
     raise ImproperlyConfigured(f"CLINIC_MIN_CELL_SIZE must be 1 or more; got {CLINIC_MIN_CELL_SIZE}.")
 # How long a clinician invitation link works.
 CLINICIAN_INVITE_MAX_AGE_DAYS = env_int("CLINICIAN_INVITE_MAX_AGE_DAYS", 7)
+# How long a patient's single-use join code works once issued.
+JOIN_CODE_MAX_AGE_DAYS = env_int("JOIN_CODE_MAX_AGE_DAYS", 30)
+if JOIN_CODE_MAX_AGE_DAYS < 1:
+    raise ImproperlyConfigured(f"JOIN_CODE_MAX_AGE_DAYS must be 1 or more; got {JOIN_CODE_MAX_AGE_DAYS}.")
 # Weekly reminders: patients per send task, the lease a sender holds on a
 # delivery while sending it, and how often a failing send is tried.
 REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 500)

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import NOW
@@ -20,13 +21,15 @@ SIGNUP = {
 }
 
 
-def test_it_signs_up_a_patient_and_logs_them_in(client, db):
+def test_it_signs_up_a_patient_who_then_logs_in(client, db):
     response = client.post(reverse("signup"), SIGNUP)
-    assert response.status_code == 302
+    assert response["Location"] == reverse("signup_sent")
     user = User.objects.get()
     assert user.email == "New.Patient@example.com"
     assert user.role == User.Role.PATIENT
     assert user.time_zone == "Pacific/Auckland"
+    assert client.get(reverse("today")).status_code == 302  # not logged in: that would tell the address was new
+    client.post(reverse("login"), {"username": user.email, "password": SIGNUP["password1"]})
     assert client.get(reverse("today")).status_code == 200
 
 
@@ -35,12 +38,78 @@ def test_it_defaults_the_time_zone_from_settings(client, db, settings):
     assert f'<option value="{settings.TIME_ZONE}" selected>' in html
 
 
-def test_it_refuses_an_email_taken_in_another_case(client, db):
-    UserFactory(email="new.patient@example.com")
-    response = client.post(reverse("signup"), SIGNUP)
-    assert response.status_code == 400
-    assert "already exists" in response.content.decode()
-    assert User.objects.count() == 1
+def _sign_up(email, django_capture_on_commit_callbacks):
+    client = Client()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("signup"), {**SIGNUP, "email": email})
+    page = client.get(response["Location"])
+    return response, page.content.decode().replace(User.objects.normalize_email(email), "EMAIL"), callbacks
+
+
+def test_sign_up_answers_the_same_whether_or_not_the_address_is_known(db, django_capture_on_commit_callbacks):
+    # The hostile test: "An account with this email already exists" told who is a patient here.
+    UserFactory(email="known@example.com")
+    known, known_page, known_work = _sign_up("Known@Example.com", django_capture_on_commit_callbacks)
+    new, new_page, new_work = _sign_up("unknown@example.com", django_capture_on_commit_callbacks)
+    assert (known.status_code, known["Location"]) == (new.status_code, new["Location"]) == (302, reverse("signup_sent"))
+    assert set(known.cookies) == set(new.cookies)
+    assert known_page == new_page
+    assert "Check your email" in new_page
+    assert len(known_work) == len(new_work) == 1  # one email each, sent after the response's transaction
+    assert User.objects.filter(email__iexact="known@example.com").count() == 1
+
+
+def test_sign_up_does_the_same_work_for_a_known_and_an_unknown_address(db, monkeypatch):
+    from django.contrib.auth.hashers import MD5PasswordHasher
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    UserFactory(email="known@example.com")
+    hashed = []
+    encode = MD5PasswordHasher.encode
+    monkeypatch.setattr(MD5PasswordHasher, "encode", lambda self, *a, **k: hashed.append(1) or encode(self, *a, **k))
+
+    def work(email):
+        hashed.clear()
+        with CaptureQueriesContext(connection) as queries:
+            Client().post(reverse("signup"), {**SIGNUP, "email": email})
+        # Savepoint bookkeeping aside (a refused INSERT adds its ROLLBACK TO SAVEPOINT), the same statements.
+        bookkeeping = {"SAVEPOINT", "RELEASE", "ROLLBACK"}
+        statements = [q["sql"].split()[0] for q in queries.captured_queries]
+        return len(hashed), [s for s in statements if s not in bookkeeping]
+
+    known, unknown = work("known@example.com"), work("unknown@example.com")
+    assert known == unknown
+    assert known[0] == 1
+
+
+def test_the_owner_of_an_address_is_told_someone_tried_to_sign_up_with_it(
+    client, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("signup"), {**SIGNUP, "email": "ALICE@example.com", "first_name": "Mallory"})
+    [message] = mail.outbox
+    assert message.to == [alice.email]
+    assert message.subject == "Someone tried to sign up with your email address"
+    text = message.body + message.alternatives[0].content
+    assert "Hi Alice" in text
+    assert "Mallory" not in text  # nothing the person signing up typed
+    assert "http://127.0.0.1:8000/accounts/password/reset/" in text
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)  # nothing changed
+
+
+def test_password_reset_does_the_same_work_for_a_known_and_an_unknown_address(
+    client, alice, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    # The hostile test: 53 ms for an existing account, 7 ms for an unknown one. The email now
+    # leaves from the worker; the request looks nothing up.
+    for email in ("alice@example.com", "nobody@example.com"):
+        with django_assert_num_queries(0), django_capture_on_commit_callbacks() as callbacks:
+            response = client.post(reverse("password_reset"), {"email": email})
+        assert response["Location"] == reverse("password_reset_done")
+        assert len(callbacks) == 1
+        assert mail.outbox == []
 
 
 @pytest.mark.parametrize(
@@ -107,11 +176,12 @@ def test_it_changes_the_password(alice_client, alice):
     assert alice.check_password("another fine passphrase")
 
 
-def test_it_resets_a_forgotten_password_by_email(client, alice):
-    response = client.post(reverse("password_reset"), {"email": "ALICE@example.com"})
+def test_it_resets_a_forgotten_password_by_email(client, alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "ALICE@example.com"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    link = re.search(r"http://127\.0\.0\.1:8000(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
     form_url = client.get(link)["Location"]
     response = client.post(
         form_url, {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"}
@@ -175,8 +245,9 @@ def test_reminders_are_off_unless_the_patient_opts_in_at_sign_up(client, db):
     assert User.objects.get().reminders_enabled is False
 
 
-def test_it_signs_up_with_reminders_on_and_sends_a_verification_email(client, db):
-    response = client.post(reverse("signup"), {**SIGNUP, "reminders_enabled": "on"})
+def test_it_signs_up_with_reminders_on_and_sends_a_verification_email(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("signup"), {**SIGNUP, "reminders_enabled": "on"})
     assert response.status_code == 302
     user = User.objects.get()
     assert user.reminders_enabled is True
@@ -185,7 +256,8 @@ def test_it_signs_up_with_reminders_on_and_sends_a_verification_email(client, db
     assert message.to == ["New.Patient@example.com"]
     assert message.subject == "Confirm your email for Wellness Tracker"
     assert message.alternatives[0].mimetype == "text/html"
-    assert "We&#x27;ve emailed a link to New.Patient@example.com" in client.get(reverse("today")).content.decode()
+    page = client.get(reverse("signup_sent")).content.decode()
+    assert 'sent an email to <strong class="text-break">New.Patient@example.com</strong>' in page
 
 
 def test_the_verification_link_confirms_the_address_without_a_login(client, alice, frozen_now):
@@ -248,13 +320,19 @@ def test_resending_is_a_post_and_is_skipped_once_verified(alice_client, alice):
     assert mail.outbox == []
 
 
-def test_sign_up_still_works_when_the_mail_server_is_down(client, db, settings):
+def test_sign_up_and_reset_still_work_when_the_mail_server_is_down(
+    client, db, settings, django_capture_on_commit_callbacks, caplog
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", 1, False
-    response = client.post(reverse("signup"), SIGNUP, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("signup"), SIGNUP, follow=True)
+        reset = client.post(reverse("password_reset"), {"email": SIGNUP["email"]})
     assert response.status_code == 200
-    assert "We couldn&#x27;t send the confirmation email just now" in response.content.decode()
+    assert "Check your email" in response.content.decode()
+    assert reset["Location"] == reverse("password_reset_done")
     assert User.objects.count() == 1
+    assert "Could not send" in caplog.text  # logged for the operators, and the patient can ask again
 
 
 def test_the_settings_page_saves_reminder_preferences(alice_client, alice):
@@ -302,3 +380,132 @@ def test_the_settings_page_runs_a_fixed_number_of_queries(alice_client, django_a
     with django_assert_max_num_queries(3):
         html = alice_client.get(reverse("settings")).content.decode()
     assert 'name="first_name" value="Alice"' in html
+
+
+def test_a_clinicians_settings_page_speaks_to_a_clinician(client, charlie):
+    client.force_login(charlie)
+    response = client.get(reverse("settings"))
+    html = response.content.decode()
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    for patient_words in ("check-in", "reminder", "Your clinics", "Download your data"):
+        assert patient_words.lower() not in main.lower(), patient_words
+    assert "Two-factor authentication" in main
+    assert "on the clinic pages follow this time zone" in main
+
+
+def test_a_clinician_saves_their_name_and_time_zone(client, charlie):
+    client.force_login(charlie)
+    response = client.post(reverse("settings"), {"first_name": "Charles", "time_zone": "Europe/Paris"})
+    assert response.status_code == 302
+    charlie.refresh_from_db()
+    assert (charlie.first_name, charlie.time_zone, charlie.reminders_enabled) == ("Charles", "Europe/Paris", False)
+
+
+@pytest.mark.parametrize("host", ["localhost:1", "evil.example"])
+def test_the_reset_link_is_built_from_site_url_never_the_host_header(
+    client, alice, settings, host, django_capture_on_commit_callbacks
+):
+    # The hostile test: Host: localhost:1 gave https://localhost:1/accounts/reset/...
+    settings.SITE_URL = "https://wellness.example.org"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "evil.example"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "alice@example.com"}, HTTP_HOST=host)
+    [message] = mail.outbox
+    links = re.findall(r"https?://[^\s\"<>]+", message.body + message.alternatives[0].content)
+    assert links
+    assert all(link.startswith("https://wellness.example.org") for link in links), links
+
+
+def test_every_emailed_link_is_built_from_site_url(client, alice, charlie, alices_clinic, settings):
+    settings.SITE_URL = "https://wellness.example.org"
+    alices_clinic.memberships.update(is_admin=True)
+    client.force_login(alice)
+    client.post(reverse("resend_verification"), HTTP_HOST="localhost:1")
+    client.force_login(charlie)
+    client.post(
+        reverse("clinic_invite", args=[alices_clinic.pk]), {"email": "new.doc@example.com"}, HTTP_HOST="localhost:1"
+    )
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        links = re.findall(r"https?://[^\s\"<>]+", message.body + message.alternatives[0].content)
+        assert links
+        assert all(link.startswith("https://wellness.example.org") for link in links), links
+
+
+# --- Email bombing: throttles and names ---------------------------------------
+
+
+def test_twenty_resets_for_one_address_send_three_emails_and_then_say_wait(
+    client, alice, frozen_now, django_capture_on_commit_callbacks
+):
+    # The hostile test: 20 resets for one address in 1.2 s.
+    statuses = []
+    with django_capture_on_commit_callbacks() as emails:
+        for _ in range(20):
+            statuses.append(client.post(reverse("password_reset"), {"email": "alice@example.com"}))
+    assert len(emails) == 3
+    assert [r.status_code for r in statuses] == [302] * 3 + [429] * 17
+    html = statuses[-1].content.decode()
+    assert html.count("please wait about 60 minutes and try again") == 1
+    assert 'value="alice@example.com"' in html  # what was typed is kept
+
+
+def test_resets_from_one_client_are_throttled_whatever_the_address(client, db, frozen_now):
+    responses = [client.post(reverse("password_reset"), {"email": f"someone{i}@example.com"}) for i in range(21)]
+    assert [r.status_code for r in responses] == [302] * 20 + [429]
+
+
+def test_clients_behind_the_proxy_are_throttled_apart(client, db, frozen_now, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for i in range(20):
+        client.post(
+            reverse("password_reset"), {"email": f"someone{i}@example.com"}, HTTP_X_FORWARDED_FOR="203.0.113.66"
+        )
+    other = client.post(reverse("password_reset"), {"email": "me@example.com"}, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert other.status_code == 302
+
+
+def test_verification_emails_are_throttled_per_account(alice_client, frozen_now):
+    # The hostile test: 10 verification emails in a row.
+    for _ in range(10):
+        response = alice_client.post(reverse("resend_verification"), follow=True)
+    assert len(mail.outbox) == 3
+    assert "please wait about 60 minutes" in response.content.decode()
+
+
+def test_sign_ups_for_one_address_are_throttled_the_same_whether_or_not_it_is_known(
+    db, frozen_now, django_capture_on_commit_callbacks
+):
+    UserFactory(email="known@example.com")
+    for email in ("known@example.com", "unknown@example.com"):
+        client = Client()
+        with django_capture_on_commit_callbacks() as emails:
+            responses = [client.post(reverse("signup"), {**SIGNUP, "email": email}) for _ in range(5)]
+        assert [r.status_code for r in responses] == [302] * 3 + [429] * 2
+        assert len(emails) == 3
+        assert f'value="{email}"' in responses[-1].content.decode()
+
+
+@pytest.mark.parametrize(
+    "name", ["Visit evil.example now", "Hi http://x", "A" * 41, "R2-D2", "<b>", "Bob\nVisit", "Nia!", "-Nia"]
+)
+def test_a_first_name_is_a_persons_name(client, db, name):
+    response = client.post(reverse("signup"), {**SIGNUP, "first_name": name})
+    assert response.status_code == 400
+    assert "letters, spaces, hyphens and apostrophes" in response.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["Nia", "Marie-Claire", "O'Brien", "D’Angelo", "José María", "Zoë", "李", "A" * 40, ""]
+)
+def test_real_first_names_are_welcome(client, db, name):
+    assert client.post(reverse("signup"), {**SIGNUP, "first_name": name}).status_code == 302
+    assert User.objects.get().first_name == name
+
+
+def test_the_settings_pages_hold_the_first_name_to_the_same_rule(alice_client, alice, client, charlie):
+    form = {"first_name": "Visit evil.example now", "time_zone": "UTC", "reminder_weekday": 1, "reminder_hour": 8}
+    assert alice_client.post(reverse("settings"), form).status_code == 400
+    client.force_login(charlie)
+    assert client.post(reverse("settings"), form).status_code == 400

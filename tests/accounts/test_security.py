@@ -1,10 +1,12 @@
 """Brute-force lockout, session lifetimes and two-factor authentication."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
 from django.contrib.sessions.models import Session
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -132,7 +134,7 @@ def test_activity_cannot_extend_a_session_past_its_lifetime(client, alice):
 def _turn_on_two_factor(client):
     client.get(reverse("two_factor_setup"))
     device = TOTPDevice.objects.get(confirmed=False)
-    response = client.post(reverse("two_factor_setup"), {"token": _code(device)})
+    response = client.post(reverse("two_factor_setup"), {"token": _code(device), "password": PASSWORD})
     assert response.status_code == 302
     device.refresh_from_db()
     assert device.confirmed
@@ -161,9 +163,70 @@ def test_a_clinician_turns_on_two_factor_and_needs_a_code_at_login(client, db, f
 def test_a_two_factor_code_has_to_be_digits(client, db, frozen_now):
     clinician = ClinicianFactory()
     client.force_login(clinician)
-    response = client.post(reverse("two_factor_setup"), {"token": "<script>"})
+    response = client.post(reverse("two_factor_setup"), {"token": "<script>", "password": PASSWORD})
     assert response.status_code == 400
     assert "Enter the 6 digits" in response.content.decode()
+
+
+def _secret(page):
+    return re.search(r'<code class="user-select-all">([A-Z2-7 ]+)</code>', page.content.decode())[1]
+
+
+def test_each_setup_shows_a_new_secret_and_an_earlier_one_never_confirms(db, frozen_now):
+    # The hostile test: the pending secret outlived the session that saw it, so someone who once saw
+    # the setup page could pass two-factor once the real user confirmed the same secret.
+    clinician = ClinicianFactory()
+    attacker, owner = Client(), Client()
+    attacker.force_login(clinician)
+    seen = _secret(attacker.get(reverse("two_factor_setup")))
+    seen_device = TOTPDevice.objects.get(user=clinician, confirmed=False)
+    owner.force_login(clinician)
+    shown = _secret(owner.get(reverse("two_factor_setup")))
+    assert shown != seen
+    assert not TOTPDevice.objects.filter(pk=seen_device.pk).exists()
+    response = attacker.post(
+        reverse("two_factor_setup"), {"token": _code(TOTPDevice.objects.get()), "password": PASSWORD}
+    )
+    assert response.status_code == 400  # the owner's secret is not the attacker's session's to confirm
+    assert not TOTPDevice.objects.filter(confirmed=True).exists()
+
+
+def test_an_unconfirmed_secret_is_discarded_after_10_minutes(client, db, frozen_now):
+    clinician = ClinicianFactory()
+    client.force_login(clinician)
+    first = _secret(client.get(reverse("two_factor_setup")))
+    device = TOTPDevice.objects.get(user=clinician)
+    frozen_now.shift(dt.timedelta(minutes=11))
+    response = client.post(reverse("two_factor_setup"), {"token": _code(device), "password": PASSWORD})
+    assert response.status_code == 400
+    assert "took longer than 10 minutes" in response.content.decode()
+    assert _secret(response) != first
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert not TOTPDevice.objects.filter(confirmed=True).exists()
+
+
+@pytest.mark.parametrize("password", ["", "wrong password"])
+def test_turning_two_factor_on_needs_the_password(client, db, frozen_now, password):
+    clinician = ClinicianFactory()
+    client.force_login(clinician)
+    client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(user=clinician)
+    response = client.post(reverse("two_factor_setup"), {"token": _code(device), "password": password})
+    assert response.status_code == 400
+    assert not TOTPDevice.objects.filter(confirmed=True).exists()
+    assert f'value="{_code(device)}"' in response.content.decode()  # the code typed is kept
+
+
+def test_clinicians_must_set_up_two_factor_when_required(client, db, settings, frozen_now):
+    settings.OTP_REQUIRED_FOR_CLINICIANS = True
+    clinician = ClinicianFactory()
+    _login(client, clinician.email)
+    assert client.get(reverse("clinician_home"))["Location"] == reverse("two_factor_setup")
+    _turn_on_two_factor(client)
+    assert client.get(reverse("clinician_home")).status_code == 200
+    response = client.post(reverse("two_factor_disable"), {"password": PASSWORD})
+    assert response.status_code == 400
+    assert "must keep two-factor authentication on" in response.content.decode()
 
 
 def test_staff_must_set_up_two_factor_when_required(client, db, settings, frozen_now):
@@ -196,3 +259,54 @@ def test_a_clinician_turns_two_factor_off_with_their_password(client, db, frozen
 
 def test_patients_are_not_offered_two_factor(alice_client):
     assert alice_client.get(reverse("two_factor_setup")).status_code == 404
+
+
+# --- brute force behind the proxy ------------------------------------------------------------------
+
+PROXY = "10.0.0.1"  # what every request's socket address is behind the proxy
+
+
+def _login_via_proxy(client, email, password, forwarded_for):
+    return client.post(
+        reverse("login"),
+        {"username": email, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_the_proxy_a_lockout_binds_the_attackers_address_not_the_real_users(client, alice, settings):
+    # The hostile test: django-axes keyed on the socket address, the proxy's for everyone, so five
+    # wrong passwords from anywhere locked Alice out everywhere.
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        _login_via_proxy(client, "alice@example.com", "wrong password", "203.0.113.66")
+    assert _login_via_proxy(client, "alice@example.com", PASSWORD, "203.0.113.66").status_code == 429
+    assert _login_via_proxy(client, "alice@example.com", PASSWORD, "198.51.100.7").status_code == 302
+
+
+def test_behind_the_proxy_a_forged_x_forwarded_for_buys_the_attacker_nothing(client, alice, settings):
+    # The proxy appends the address it saw; whatever the client put before it is the client's own words.
+    settings.TRUSTED_PROXY_COUNT = 1
+    for i in range(5):
+        _login_via_proxy(client, "alice@example.com", "wrong password", f"192.0.2.{i}, 203.0.113.66")
+    assert _login_via_proxy(client, "alice@example.com", PASSWORD, "192.0.2.99, 203.0.113.66").status_code == 429
+    assert _login_via_proxy(client, "alice@example.com", PASSWORD, "203.0.113.66, 198.51.100.7").status_code == 302
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(client, alice, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for i in range(5):
+        client.post(
+            reverse("login"),
+            {"username": "alice@example.com", "password": "wrong password"},
+            REMOTE_ADDR="203.0.113.66",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{i}",
+        )
+    response = client.post(
+        reverse("login"),
+        {"username": "alice@example.com", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.66",
+        HTTP_X_FORWARDED_FOR="192.0.2.200",
+    )
+    assert response.status_code == 429

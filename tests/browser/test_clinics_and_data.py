@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import assert_no_sideways_scroll, audit_accessibility, log_in, screenshot
-from tests.factories import PASSWORD, CheckInFactory, ClinicFactory, ClinicianFactory, UserFactory
+from tests.factories import PASSWORD, CheckInFactory, ClinicFactory, ClinicianFactory, JoinCodeFactory, UserFactory
 from tracker.clinics.services import clinic_join
 from tracker.core.time import patient_today
 from tracker.models import CheckIn, ClinicMembership, Enrolment, User
@@ -15,11 +15,12 @@ from tracker.models import CheckIn, ClinicMembership, Enrolment, User
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_patient_joins_a_clinic_with_its_invitation_link(page):
+def test_a_patient_joins_a_clinic_with_the_link_on_their_join_code_slip(page):
     clinic = ClinicFactory(name="Harbour Clinic")
+    code = JoinCodeFactory(clinic=clinic)
     UserFactory(email="pat@example.com")
     log_in(page, "pat@example.com", PASSWORD)
-    page.goto(f"/join/{clinic.invite_code}/")
+    page.goto(f"/join/{code.code}/")
     # Before joining, the page says exactly what the clinic will see.
     text = page.locator("main").inner_text()
     assert "Harbour Clinic" in text

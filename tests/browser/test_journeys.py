@@ -50,8 +50,13 @@ def test_a_new_patient_signs_up_checks_in_and_edits_yesterday(page):
     page.get_by_label("Password again").fill("a long and unusual passphrase")
     screenshot(page, "signup")
     page.get_by_role("button", name="Create account").click()
+    # The same answer whether or not the address had an account; then she logs in.
+    page.get_by_role("heading", name="Check your email").wait_for()
+    audit_accessibility(page)
+    log_in(page, "nia@example.com", "a long and unusual passphrase")
 
     # First check-in.
+    page.goto("/today/")
     page.get_by_role("heading", name="Today").wait_for()
     page.get_by_label("Hours of sleep last night").fill("7.25")
     page.get_by_label("4 – Good").check()

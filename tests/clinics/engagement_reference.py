@@ -51,7 +51,12 @@ def reference_engagement(*, clinic, period):  # noqa: C901 - an oracle reads bes
             WeekCounts(week_start=week, enrolled=len(counted), days_histogram=tuple(histogram), factor_logged=factors)
         )
 
-    months = retention_months(period=period)
+    joined_months = [
+        e.joined_at.astimezone(e.patient.tzinfo).date().replace(day=1)
+        for e in enrolments
+        if e.joined_at.astimezone(e.patient.tzinfo).date() <= period.last_day
+    ]
+    months = retention_months(period=period, first_month=min(joined_months, default=None))
     retention = []
     for month in months:
         joined, eligible, retained = 0, dict.fromkeys(RETENTION_WEEKS, 0), dict.fromkeys(RETENTION_WEEKS, 0)

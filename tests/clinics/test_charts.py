@@ -10,11 +10,12 @@ from tracker.clinics.disclosure import Cell
 WEEK = dt.date(2026, 11, 16)
 
 
-def _report(actives):
+def _report(actives, *, last_in_progress=False):
     """A report with one row per week; None is a week withheld for having too few patients."""
     rows = [
         SimpleNamespace(
             week_start=WEEK + dt.timedelta(weeks=i),
+            in_progress=last_in_progress and i == len(actives) - 1,
             active=Cell(value=None, kind="count", withheld_below=5) if active is None else Cell(active, "count"),
         )
         for i, active in enumerate(actives)
@@ -38,10 +39,25 @@ def test_it_titles_every_week_with_its_figure():
     assert "<title>Week of 23 Nov: 12 active</title>" in svg
 
 
-def test_it_ticks_the_y_axis_up_to_a_round_number():
-    svg = weekly_active_chart(_report([42, None, 30]))
-    ticks = re.findall(r'<text class="chart-tick"[^>]*text-anchor="end"[^>]*>([^<]+)</text>', svg)
-    assert ticks == ["0", "12.5", "25", "37.5", "50"]
+def _y_ticks(svg):
+    return re.findall(r'<text class="chart-tick"[^>]*text-anchor="end"[^>]*>([^<]+)</text>', svg)
+
+
+def test_it_ticks_the_y_axis_in_whole_patients_up_to_a_round_number():
+    assert _y_ticks(weekly_active_chart(_report([42, None, 30]))) == ["0", "10", "20", "30", "40", "50"]
+    assert _y_ticks(weekly_active_chart(_report([3]))) == ["0", "1", "2", "3", "4", "5"]
+    for largest in (7, 12, 99, 180, 450, 9_000):
+        ticks = _y_ticks(weekly_active_chart(_report([largest])))
+        assert all(float(tick.replace(",", "")).is_integer() for tick in ticks), ticks
+
+
+def test_it_draws_the_week_in_progress_apart_and_labels_it():
+    svg = weekly_active_chart(_report([30, 40, 8], last_in_progress=True))
+    assert svg.count("chart-in-progress") == 2  # the lighter bar and its label
+    assert svg.count('class="chart-bar series-active"') == 2  # the finished weeks, drawn as before
+    assert '<text class="chart-in-progress"' in svg
+    assert ">so far</text>" in svg
+    assert "<title>Week of 30 Nov (in progress): 8 active so far</title>" in svg
 
 
 def test_it_labels_at_most_12_weeks():

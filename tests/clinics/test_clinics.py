@@ -1,53 +1,17 @@
-"""Joining a clinic with its code, and leaving it."""
+"""Joining a clinic and leaving it (join codes: test_join_codes.py)."""
 
 import datetime as dt
 
 import pytest
 
 from tests.factories import ClinicFactory, EnrolmentFactory
-from tracker.clinics.services import (
-    JoinRefused,
-    clinic_for_code,
-    clinic_issue_new_code,
-    clinic_join,
-    clinic_leave,
-    format_code,
-    normalise_code,
-)
-from tracker.models import INVITE_CODE_ALPHABET, AuditEvent, Enrolment
+from tracker.clinics.services import JoinRefused, clinic_join, clinic_leave
+from tracker.models import AuditEvent, Enrolment
 
 
 @pytest.fixture(autouse=True)
 def _frozen(frozen_now):
     return frozen_now
-
-
-def test_every_clinic_gets_its_own_unguessable_code(db):
-    codes = {ClinicFactory().invite_code for _ in range(20)}
-    assert len(codes) == 20
-    assert all(len(code) == 12 and set(code) <= set(INVITE_CODE_ALPHABET) for code in codes)
-
-
-def test_it_finds_a_clinic_by_its_code_however_it_is_typed(db):
-    clinic = ClinicFactory()
-    typed = f"  {format_code(clinic.invite_code).lower()} "
-    assert normalise_code(typed) == clinic.invite_code
-    assert clinic_for_code(code=typed) == clinic
-
-
-@pytest.mark.parametrize("code", ["", "nope", "ABCDEFGHJKMN", "x" * 500, "ABCD-EFGH-JKM0", "'; drop table"])
-def test_it_finds_no_clinic_for_a_wrong_code(db, code):
-    ClinicFactory()
-    assert clinic_for_code(code=code) is None
-
-
-def test_a_new_code_retires_the_old_one(db):
-    clinic = ClinicFactory()
-    old = clinic.invite_code
-    new = clinic_issue_new_code(clinic=clinic)
-    assert new != old
-    assert clinic_for_code(code=old) is None
-    assert clinic_for_code(code=new) == clinic
 
 
 def test_joining_enrols_the_patient_from_this_week_and_is_audited(alice):

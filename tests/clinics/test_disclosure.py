@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 
 from tests.factories import ClinicFactory
-from tracker.clinics.disclosure import engagement_csv_rows, engagement_report
+from tracker.clinics.disclosure import REMAINDER_TEXT, engagement_report
 from tracker.clinics.engagement import ClinicEngagement, Period, RetentionCounts, WeekCounts
+from tracker.clinics.engagement_csv import engagement_csv_rows
 from tracker.models import RETENTION_WEEKS
 
 WEEK = dt.date(2026, 11, 16)
@@ -83,12 +84,36 @@ def test_it_withholds_everything_when_fewer_than_5_are_enrolled():
 
 
 @pytest.mark.parametrize("inactive", [1, 4])
-def test_it_withholds_the_active_count_when_the_inactive_remainder_is_small(inactive):
-    # 20 active of 20 + inactive: showing 20 would single out the few who did not check in.
+def test_it_withholds_every_figure_of_the_active_group_when_the_inactive_remainder_is_small(inactive):
+    # 20 active of 20 + inactive: showing 20 would single out the few who did not check in, and so
+    # would any figure drawn from the active group (it would tell that at least 5 were active).
     row = _report([_week(20 + inactive, [20, 0, 0, 0, 0, 0, 0])]).rows[0]
-    assert row.active.withheld
-    assert row.active_share.withheld
-    assert row.mean_days.text == "1.0"  # drawn from 20 patients: shown
+    assert row.enrolled.text == str(20 + inactive)
+    for cell in [row.active, row.active_share, row.mean_days, row.median_days, *[c for _, c in row.factor_rates]]:
+        assert cell.text == "withheld: protects a small group"
+        assert cell.csv == ""
+
+
+def test_a_clinic_of_six_with_five_active_shows_nothing_of_the_five():
+    # The hostile test's clinic: 6 enrolled, 5 active. Its CSV row read "6,,,1.00,1.00,100.0,...".
+    report = _report([_week(6, [5, 0, 0, 0, 0, 0, 0])])
+    row = [r for r in engagement_csv_rows(report) if r and r[0] == WEEK.isoformat()][0]
+    assert row == [WEEK.isoformat(), "6", "", "", "", "", "", "", "", ""]
+
+
+def test_a_withheld_cell_says_why():
+    small = _report([_week(34, [3, 0, 0, 0, 0, 0, 0])]).rows[0]
+    remainder = _report([_week(34, [31, 0, 0, 0, 0, 0, 0])]).rows[0]
+    assert small.active.text == "fewer than 5"
+    assert remainder.active.text == "withheld: protects a small group"
+    assert remainder.active.text != "fewer than 5"  # 31 of 34 active must not read as almost nobody
+
+
+def test_the_summary_never_says_every_week_had_few_active_patients_when_they_were_many():
+    weeks = [_week(34, [31, 0, 0, 0, 0, 0, 0], week=WEEK + dt.timedelta(weeks=i)) for i in range(2)]
+    text = _report(weeks).text_summary
+    assert "fewer than 5 active" not in text
+    assert "2 weeks withheld to protect a small group" in text
 
 
 def test_it_shows_everyone_active_when_no_one_is_left_over():
@@ -133,7 +158,7 @@ def test_it_withholds_small_retention_cells_and_cohorts():
     report = _report([_week(20, [10, 0, 0, 0, 0, 0, 0])], retention)
     big, small = report.retention
     # 12 of 12 shown; 10 of 12 leaves 2: withheld; 6 of 12 shown; 3 and 0 withheld.
-    assert [cell.text for cell in big.cells] == ["100%", "fewer than 5", "50%", "fewer than 5", "fewer than 5"]
+    assert [cell.text for cell in big.cells] == ["100%", REMAINDER_TEXT, "50%", "fewer than 5", "fewer than 5"]
     assert small.joined.text == "fewer than 5"
     assert all(cell.withheld for cell in small.cells)
 
@@ -145,3 +170,32 @@ def test_the_csv_leaves_withheld_figures_empty_and_never_says_fewer_than():
     assert week_rows[0] == ["2026-11-16", "20", "", "", "", "", "", "", "", ""]
     assert week_rows[1][:6] == ["2026-11-23", "20", "10", "50.0", "2.00", "2.00"]
     assert not any("fewer" in str(cell) for row in rows for cell in row[1:])
+
+
+def test_the_range_leaves_out_the_week_in_progress():
+    weeks = [
+        _week(40, [0, 20, 0, 0, 0, 0, 0], week=dt.date(2026, 11, 9)),
+        _week(40, [0, 25, 0, 0, 0, 0, 0], week=dt.date(2026, 11, 16)),
+        _week(40, [6, 0, 0, 0, 0, 0, 0], week=dt.date(2026, 11, 23)),  # today is in this week: 6 so far
+    ]
+    report = _report(weeks)
+    assert report.rows[-1].in_progress
+    text = report.text_summary
+    assert "ranged from 20 (week of 9 Nov) to 25 (week of 16 Nov)." in text
+    assert "In the week of 23 Nov (still in progress), 6 of 40 enrolled patients have checked in so far" in text
+
+
+def test_the_retention_table_stops_at_this_month():
+    # A period ending with a week that runs into next month: no row for a month that hasn't begun.
+    months = [dt.date(2026, 11, 1), dt.date(2026, 12, 1)]
+    retention = [
+        RetentionCounts(
+            cohort_month=month,
+            joined=0,
+            eligible=dict.fromkeys(RETENTION_WEEKS, 0),
+            retained=dict.fromkeys(RETENTION_WEEKS, 0),
+        )
+        for month in months
+    ]
+    report = _report([_week(20, [10, 0, 0, 0, 0, 0, 0], week=dt.date(2026, 11, 30))], retention)
+    assert [row.cohort_month for row in report.retention] == [dt.date(2026, 11, 1)]

@@ -156,3 +156,19 @@ def test_it_reads_the_same_number_of_queries_whatever_the_clinic_size(db, frozen
     with django_assert_num_queries(5):
         engagement = clinic_engagement(clinic=clinic, period=period)
     assert engagement.weeks[-1].active == 15
+
+
+def test_the_retention_table_starts_with_the_clinics_first_enrolment(db, frozen_now):
+    clinic = ClinicFactory()
+    clinic_join(patient=UserFactory(), clinic=clinic, now=dt.datetime(2026, 9, 15, 15, tzinfo=dt.UTC))
+    engagement = clinic_engagement(clinic=clinic, period=default_period(today=dt.date(2026, 11, 27)))
+    assert [row.cohort_month for row in engagement.retention] == [
+        dt.date(2026, 9, 1),
+        dt.date(2026, 10, 1),
+        dt.date(2026, 11, 1),
+    ]
+
+
+def test_a_clinic_with_no_enrolment_yet_has_no_retention_rows(db, frozen_now):
+    engagement = clinic_engagement(clinic=ClinicFactory(), period=default_period(today=dt.date(2026, 11, 27)))
+    assert engagement.retention == []

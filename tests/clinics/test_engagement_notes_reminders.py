@@ -8,8 +8,8 @@ from django.utils import timezone
 from tests.factories import ClinicFactory, UserFactory
 from tracker.checkins.services import checkin_save
 from tracker.clinics.disclosure import engagement_report
-from tracker.clinics.engagement import clinic_engagement, default_period
-from tracker.clinics.services import clinic_join
+from tracker.clinics.engagement import Period, clinic_engagement, default_period
+from tracker.clinics.services import clinic_join, clinic_leave
 from tracker.core.time import patient_today
 from tracker.models import Note, NoteOpened, ReminderDelivery
 
@@ -17,10 +17,10 @@ TODAY = dt.date(2026, 11, 27)
 pytestmark = pytest.mark.django_db
 
 
-def _patients(clinic, count):
+def _patients(clinic, count, *, joined=None):
     patients = [UserFactory() for _ in range(count)]
     for patient in patients:
-        clinic_join(patient=patient, clinic=clinic)
+        clinic_join(patient=patient, clinic=clinic, now=joined)
     return patients
 
 
@@ -53,7 +53,9 @@ def test_it_counts_notes_opened_by_this_clinics_patients_only(frozen_now):
     NoteOpened.objects.create(patient=outsider, note=sleep, day=TODAY)
     NoteOpened.objects.create(patient=ours[1], note=stress, day=TODAY - dt.timedelta(weeks=20))  # before the period
     engagement, report = _report(clinic)
-    assert (engagement.notes_opened.openings, engagement.notes_opened.patients) == (7, 6)
+    this_week = engagement.notes[-1]
+    assert (this_week.openings, this_week.patients) == (7, 6)
+    assert sum(week.openings for week in engagement.notes) == 7
     assert report.summary["notes_opened"].text == "7"
 
 
@@ -80,8 +82,8 @@ def test_reminder_reach_counts_check_ins_made_within_48_hours_of_the_email(froze
             checkin_save(patient=patient, day=patient_today(patient=patient), values={"stress": 2})
     frozen_now.move_to(sent_at + dt.timedelta(hours=72))
     engagement, report = _report(clinic)
-    reach = engagement.reminder_reach
-    assert (reach.sent, reach.followed, reach.patients) == (10, 5, 10)
+    reach = [week for week in engagement.reminders if week.sent]
+    assert [(week.sent, week.followed) for week in reach] == [(10, 5)]
     assert report.summary["reminders_sent"].text == "10"
     assert report.summary["reminders_followed_share"].text == "50%"
 
@@ -99,3 +101,55 @@ def test_reminder_reach_is_withheld_for_small_groups(frozen_now):
     assert report.summary["reminders_sent"].text == "7"
     # Only three patients followed: the share would single them out.
     assert report.summary["reminders_followed_share"].text == "fewer than 5"
+
+
+def test_notes_opened_count_a_patient_only_while_enrolled(frozen_now):
+    # The hostile test's clinic: 40 enrolled, yet 41 "patients who opened a note".
+    clinic = ClinicFactory()
+    staying = _patients(clinic, 5)
+    leaver = _patients(clinic, 1, joined=timezone.now() - dt.timedelta(weeks=5))[0]
+    clinic_leave(patient=leaver, clinic_id=clinic.pk, now=timezone.now() - dt.timedelta(weeks=3))
+    sleep = Note.objects.get(slug="sleep")
+    for patient in [*staying, leaver]:
+        NoteOpened.objects.create(patient=patient, note=sleep, day=TODAY)  # the leaver opens it after leaving
+    engagement, report = _report(clinic)
+    assert engagement.notes[-1].patients == 5
+    assert report.activity_rows[-1].notes_patients.text == "5"
+    assert report.rows[-1].enrolled.text == "5"
+
+
+def test_reminder_reach_counts_a_patient_only_while_enrolled(frozen_now):
+    clinic = ClinicFactory()
+    staying = _patients(clinic, 5)
+    leaver = _patients(clinic, 1, joined=timezone.now() - dt.timedelta(weeks=5))[0]
+    clinic_leave(patient=leaver, clinic_id=clinic.pk, now=timezone.now() - dt.timedelta(weeks=3))
+    for patient in [*staying, leaver]:
+        _sent(patient, at=timezone.now() - dt.timedelta(hours=1))
+    engagement, report = _report(clinic)
+    assert engagement.reminders[-1].sent == 5
+    assert report.summary["reminders_sent"].text == "5"
+
+
+def test_two_periods_a_week_apart_cannot_be_subtracted_to_reveal_a_small_week(frozen_now):
+    clinic = ClinicFactory()
+    patients = _patients(clinic, 8, joined=timezone.now() - dt.timedelta(weeks=3))
+    sleep = Note.objects.get(slug="sleep")
+    last_week = TODAY - dt.timedelta(weeks=1)
+    for patient in patients:
+        NoteOpened.objects.create(patient=patient, note=sleep, day=last_week)
+    for patient in patients[:3]:  # only three open a note this week
+        NoteOpened.objects.create(patient=patient, note=sleep, day=TODAY)
+        _sent(patient, at=timezone.now() - dt.timedelta(hours=1))
+    for patient in patients:
+        _sent(patient, at=timezone.now() - dt.timedelta(weeks=1))
+
+    def figures(last):
+        period = Period.ending(last_week=last, weeks=4)
+        report = engagement_report(engagement=clinic_engagement(clinic=clinic, period=period), today=TODAY)
+        return report, (report.summary["notes_opened"].value, report.summary["reminders_sent"].value)
+
+    this, with_this_week = figures(TODAY)
+    _, without_it = figures(last_week)
+    assert this.activity_rows[-1].notes_opened.text == "fewer than 5"
+    assert this.activity_rows[-1].reminders_sent.text == "fewer than 5"
+    assert with_this_week == without_it == (8, 8)  # the week of three is pooled into neither

@@ -114,8 +114,8 @@ def test_it_draws_the_weekly_chart_named_by_its_title_and_description_beside_its
     assert '<title id="trend-title">Weekly active patients, 12 weeks</title>' in html
     assert '<desc id="trend-desc">Over the 12 weeks' in html
     assert html.count('class="chart-withheld"') == 11  # no one checked in before this week: withheld, not zero
-    assert html.count('class="chart-bar series-active"') == 1
-    assert "<title>Week of 23 Nov: 8 active</title>" in html
+    assert html.count('class="chart-bar series-active chart-in-progress"') == 1  # this week, drawn apart
+    assert "<title>Week of 23 Nov (in progress): 8 active so far</title>" in html
     assert "<caption>Weekly figures (the chart's data)</caption>" in html  # the table alternative
 
 
@@ -216,3 +216,16 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(client, charlie, alices_c
     with django_assert_num_queries(10):
         csv = client.get(reverse("clinic_dashboard_csv", args=[alices_clinic.pk])).content.decode()
     assert "\r\n2026-11,12,100.0," in csv  # joined this month, all active in week 1
+
+
+def test_the_period_control_reads_period_ending_with_a_plain_week_picker(client, charlie, alices_clinic):
+    client.force_login(charlie)
+    html = client.get(reverse("clinic_dashboard", args=[alices_clinic.pk])).content.decode()
+    assert ">Period ending</label>" in html
+    assert '<select name="end"' in html
+    assert 'type="week"' not in html
+    assert "ISO week, like" not in html
+    assert '<option value="2026-W48" selected>This week (from 23 Nov 2026)</option>' in html
+    assert '<option value="2026-W47">Week of 16 Nov 2026</option>' in html
+    chosen = client.get(reverse("clinic_dashboard", args=[alices_clinic.pk]), {"end": "2026-W40"}).content.decode()
+    assert '<option value="2026-W40" selected>Week of 28 Sep 2026</option>' in chosen

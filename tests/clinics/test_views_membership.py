@@ -7,10 +7,17 @@ import time_machine
 from django.core import signing
 from django.urls import reverse
 
-from tests.factories import ClinicFactory, ClinicianFactory
-from tracker.clinics.invitations import clinician_invite_token
-from tracker.clinics.services import clinic_join, format_code
-from tracker.models import Enrolment, User
+from tests.factories import ClinicFactory, ClinicianFactory, JoinCodeFactory, UserFactory
+from tracker.clinics.invitations import (
+    InvitationRefused,
+    clinician_invitation_create,
+    clinician_invite_read,
+    clinician_invite_token,
+    clinician_signup,
+)
+from tracker.clinics.join_codes import format_code
+from tracker.clinics.services import clinic_join
+from tracker.models import AuditEvent, ClinicianInvitation, ClinicMembership, Enrolment, User
 
 ROLES = ["anonymous", "patient", "own_clinician", "other_clinician", "staff"]
 
@@ -26,12 +33,17 @@ def _login(client, role, alice, charlie, dora, sam):
         client.force_login(user)
 
 
+@pytest.fixture
+def code(alices_clinic):
+    return JoinCodeFactory(clinic=alices_clinic).code
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_the_join_page_shows_what_the_clinic_will_see_to_everyone(
-    client, alice, charlie, dora, sam, alices_clinic, role
+    client, alice, charlie, dora, sam, alices_clinic, code, role
 ):
     _login(client, role, alice, charlie, dora, sam)
-    response = client.get(reverse("join", args=[alices_clinic.invite_code]))
+    response = client.get(reverse("join", args=[code]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "never</strong> sees your name, your email, your answers or your notes" in html
@@ -40,9 +52,9 @@ def test_the_join_page_shows_what_the_clinic_will_see_to_everyone(
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_a_patient_can_confirm_joining(client, alice, charlie, dora, sam, alices_clinic, role):
+def test_only_a_patient_can_confirm_joining(client, alice, charlie, dora, sam, alices_clinic, code, role):
     _login(client, role, alice, charlie, dora, sam)
-    response = client.post(reverse("join", args=[alices_clinic.invite_code]))
+    response = client.post(reverse("join", args=[code]))
     assert response.status_code == 302
     joined = Enrolment.objects.filter(clinic=alices_clinic)
     if role == "patient":
@@ -54,10 +66,10 @@ def test_only_a_patient_can_confirm_joining(client, alice, charlie, dora, sam, a
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_the_settings_code_form_leads_to_the_join_page(alice_client, alices_clinic):
-    typed = format_code(alices_clinic.invite_code).lower()
+def test_the_settings_code_form_leads_to_the_join_page(alice_client, code):
+    typed = format_code(code).lower()
     response = alice_client.post(reverse("join_with_code"), {"code": typed})
-    assert response["Location"] == reverse("join", args=[alices_clinic.invite_code])
+    assert response["Location"] == reverse("join", args=[code])
 
 
 @pytest.mark.parametrize("code", ["WRONGCODE234", "x" * 300, "%00"])
@@ -69,11 +81,12 @@ def test_a_bad_code_says_so_and_keeps_what_was_typed(alice_client, db, code):
     assert 'name="code"' in html
 
 
-def test_joining_twice_explains_instead_of_failing(alice_client, alice, alices_clinic):
-    url = reverse("join", args=[alices_clinic.invite_code])
+def test_joining_twice_explains_instead_of_failing(alice_client, alice, alices_clinic, code):
+    url = reverse("join", args=[code])
     alice_client.post(url)
-    assert "already a member" in alice_client.get(url).content.decode()
-    response = alice_client.post(url, follow=True)
+    assert "You are a member of" in alice_client.get(url).content.decode()
+    second = reverse("join", args=[JoinCodeFactory(clinic=alices_clinic).code])
+    response = alice_client.post(second, follow=True)
     assert "already a member" in response.content.decode()
     assert Enrolment.objects.count() == 1
 
@@ -106,7 +119,8 @@ def admin_charlie(charlie, alices_clinic):
 
 
 def _invite_url(inviter, clinic, email):
-    return reverse("clinician_invitation", args=[clinician_invite_token(inviter=inviter, clinic=clinic, email=email)])
+    invitation = clinician_invitation_create(inviter=inviter, clinic=clinic, email=email)
+    return reverse("clinician_invitation", args=[clinician_invite_token(invitation=invitation)])
 
 
 def test_an_invited_clinician_creates_an_account_and_joins(client, admin_charlie, alices_clinic):
@@ -179,9 +193,97 @@ def test_a_link_from_someone_no_longer_admin_is_withdrawn(client, admin_charlie,
 def test_a_link_for_one_clinic_cannot_be_replayed_for_another(client, admin_charlie, alices_clinic):
     other = ClinicFactory()
     other.clinicians.add(ClinicianFactory())
-    token = clinician_invite_token(inviter=admin_charlie, clinic=alices_clinic, email="x@example.com")
-    payload = signing.b64_encode(f'{{"c":{other.pk},"e":"x@example.com","i":{admin_charlie.pk}}}'.encode()).decode()
+    invitation = clinician_invitation_create(inviter=admin_charlie, clinic=alices_clinic, email="x@example.com")
+    token = clinician_invite_token(invitation=invitation)
+    claims = f'{{"c":{other.pk},"e":"x@example.com","i":{admin_charlie.pk},"n":{invitation.pk}}}'
+    payload = signing.b64_encode(claims.encode()).decode()
     forged = ":".join([payload, *token.split(":")[1:]])
     assert forged != token
     response = client.get(reverse("clinician_invitation", args=[forged]))
     assert response.status_code == 400
+
+
+# --- single use, pending, withdrawn ---------------------------------------------------------------
+
+
+def test_an_accepted_link_cannot_be_used_again_by_a_clinician_staff_removed(client, admin_charlie, alices_clinic, dora):
+    # The hostile test: a clinician removed by staff rejoined with the same link, for its 7 days.
+    url = _invite_url(admin_charlie, alices_clinic, dora.email)
+    client.force_login(dora)
+    assert client.post(url)["Location"] == reverse("clinician_home")
+    ClinicMembership.objects.filter(clinic=alices_clinic, clinician=dora).delete()  # staff remove her
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 400
+        assert "already been used" in response.content.decode()
+    assert not alices_clinic.clinicians.filter(pk=dora.pk).exists()
+
+
+def test_a_new_clinicians_link_cannot_make_a_second_account_either(client, admin_charlie, alices_clinic):
+    url = _invite_url(admin_charlie, alices_clinic, "new.doc@example.com")
+    form = {
+        "first_name": "Nia",
+        "time_zone": "UTC",
+        "password1": "a-long-pass-phrase",
+        "password2": "a-long-pass-phrase",
+    }
+    client.post(url, form)
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "already been used" in response.content.decode()
+
+
+def test_an_admin_clinician_sees_pending_invitations_and_withdraws_one(client, admin_charlie, alices_clinic):
+    url = _invite_url(admin_charlie, alices_clinic, "pending@example.com")
+    client.force_login(admin_charlie)
+    page = client.get(reverse("clinic_invite", args=[alices_clinic.pk])).content.decode()
+    assert "pending@example.com" in page
+    invitation = ClinicianInvitation.objects.get(email="pending@example.com")
+    withdraw = reverse("clinic_invitation_withdraw", args=[alices_clinic.pk, invitation.pk])
+    assert client.post(withdraw)["Location"] == reverse("clinic_invite", args=[alices_clinic.pk])
+    assert "pending@example.com" not in client.get(reverse("clinic_invite", args=[alices_clinic.pk])).content.decode()
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "The clinic has withdrawn this invitation" in response.content.decode()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.CLINICIAN_INVITATION_WITHDRAWN).count() == 1
+
+
+def test_only_admin_clinicians_of_the_clinic_withdraw_its_invitations(client, admin_charlie, alices_clinic, dora):
+    _invite_url(admin_charlie, alices_clinic, "pending@example.com")
+    invitation = ClinicianInvitation.objects.get()
+    client.force_login(dora)
+    assert client.post(reverse("clinic_invitation_withdraw", args=[alices_clinic.pk, invitation.pk])).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.withdrawn_at is None
+
+
+def test_inviting_an_address_again_retires_the_earlier_link(client, admin_charlie, alices_clinic):
+    first = _invite_url(admin_charlie, alices_clinic, "twice@example.com")
+    second = _invite_url(admin_charlie, alices_clinic, "Twice@Example.com")
+    assert client.get(first).status_code == 400
+    assert client.get(second).status_code == 200
+
+
+def test_a_link_withdrawn_while_the_sign_up_form_was_open_says_so(client, admin_charlie, alices_clinic):
+    url = _invite_url(admin_charlie, alices_clinic, "slow@example.com")
+    invitation = ClinicianInvitation.objects.get()
+    read = clinician_invite_read(token=url.rstrip("/").rsplit("/", 1)[1])
+    ClinicianInvitation.objects.filter(pk=invitation.pk).update(withdrawn_at=invitation.created_at)
+    with pytest.raises(InvitationRefused, match="already been used"):
+        clinician_signup(invitation=read, password="a-long-pass-phrase", first_name="", time_zone="UTC")
+    assert not User.objects.filter(email="slow@example.com").exists()
+
+
+def test_staff_withdraw_pending_invitations_in_the_admin(client, admin_charlie, alices_clinic):
+    _invite_url(admin_charlie, alices_clinic, "pending@example.com")
+    invitation = ClinicianInvitation.objects.get()
+    staff = UserFactory(email="root@example.com", role=User.Role.STAFF, is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    assert "pending@example.com" in client.get(reverse("admin:tracker_clinicianinvitation_changelist")).content.decode()
+    client.post(
+        reverse("admin:tracker_clinicianinvitation_changelist"),
+        {"action": "withdraw", "_selected_action": [invitation.pk]},
+    )
+    invitation.refresh_from_db()
+    assert (invitation.withdrawn_at is not None, invitation.withdrawn_by) == (True, staff)

@@ -51,3 +51,13 @@ def test_it_reads_an_invitation_signature_made_before_the_move(old_key):
 def test_it_refuses_a_link_signed_for_another_purpose(old_key):
     with pytest.raises(tokens.BadToken):
         tokens.unsubscribe_patient_id(VERIFY_FOR_42)
+
+
+def test_it_retires_an_invitation_link_made_before_invitations_were_single_use(old_key, db):
+    # INVITE_7_3 carries no invitation id, so nothing could stop it being reused: it gets a clear refusal.
+    with (
+        time_machine.travel(MADE_AT + dt.timedelta(days=1), tick=False),
+        pytest.raises(invitations.InvitationInvalid) as refused,
+    ):
+        invitations.clinician_invite_read(token=INVITE_7_3)
+    assert str(refused.value) == invitations.RETIRED_MESSAGE

@@ -8,14 +8,18 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from axes.models import AccessAttempt
 from django.apps import apps
 from django.db import models
 from django.test import Client
 from django.urls import reverse
 from fhir.resources.bundle import Bundle
 
-from tests.factories import PASSWORD, CheckInFactory, ClinicFactory, EnrolmentFactory
-from tracker.models import CheckIn, User
+from tests.factories import PASSWORD, CheckInFactory, ClinicFactory, EnrolmentFactory, JoinCodeFactory
+from tracker.audit.services import audit_record
+from tracker.clinics.join_codes import clinic_join_with_code
+from tracker.clinics.services import clinic_leave
+from tracker.models import AuditEvent, CheckIn, User
 from tracker.privacy.export import export_fhir_bundle
 
 DAY = dt.date(2026, 11, 27)
@@ -148,3 +152,48 @@ def _rows_referring_to(user_id, email):
             if session.get_decoded().get("_auth_user_id") == str(user_id):
                 leftovers.append("a session")
     return leftovers
+
+
+def test_deleting_erases_alices_audit_trail_and_keeps_only_unlinked_security_events(
+    client, alice_data, bob, charlie, sam
+):
+    # The hostile test: after deletion her logins, exports, and clinic join and leave stayed under her old id.
+    alice = alice_data
+    clinic = charlie.clinics.get()
+    code = JoinCodeFactory(clinic=clinic)
+    for _ in range(5):
+        client.post(
+            reverse("login"), {"username": "alice@example.com", "password": "wrong password"}
+        )  # failures, a lockout
+    AccessAttempt.objects.all().delete()  # the lockout ends; she logs in
+    client.force_login(alice)
+    clinic_join_with_code(patient=alice, code=code.code)
+    clinic_leave(patient=alice, clinic_id=clinic.pk)
+    client.get(reverse("export_json"))
+    audit_record(actor=alice, action=AuditEvent.Action.LOGGED_IN)
+    audit_record(actor=alice, action=AuditEvent.Action.PASSWORD_CHANGED)
+    audit_record(actor=bob, action=AuditEvent.Action.LOGGED_IN)
+    audit_record(actor=sam, action=AuditEvent.Action.CHECKIN_VIEWED, checkin="1")
+    alice_id = alice.pk
+
+    assert client.post(reverse("delete_account"), {"password": PASSWORD}).status_code == 302
+
+    left = sorted(
+        (e.action, e.actor_ref, e.metadata)
+        for e in AuditEvent.objects.exclude(action=AuditEvent.Action.JOIN_CODES_ISSUED)
+    )
+    assert left == sorted(
+        [
+            # Security events stay, for the shape and times of an attack, linked to no one.
+            *[("login_failed", None, {})] * 5,
+            ("locked_out", None, {}),
+            ("password_changed", None, {}),
+            # Other people's actions stay as they were.
+            ("logged_in", bob.pk, {}),
+            ("checkin_viewed", sam.pk, {"checkin": "1"}),
+            # The one record of her: that account N was deleted, and when.
+            ("account_deleted", None, {"account": alice_id}),
+        ]
+    )
+    code.refresh_from_db()
+    assert (code.used_by, code.used_at is not None) == (None, True)  # still used, by no one

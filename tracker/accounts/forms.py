@@ -1,5 +1,7 @@
 """Account forms: log-in, sign-up, profile, password confirmation and two-factor codes."""
 
+import unicodedata
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
@@ -9,6 +11,37 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from tracker.models import User, time_zone_choices
+
+FIRST_NAME_MAX_LENGTH = 40
+NAME_PUNCTUATION = frozenset(" -'’")
+FIRST_NAME_MESSAGE = (
+    f"Use letters, spaces, hyphens and apostrophes only (up to {FIRST_NAME_MAX_LENGTH} characters), "
+    "starting with a letter."
+)
+
+
+def _is_name(value: str) -> bool:
+    # Letters of any script and their accents (Unicode L* and M* categories), and name punctuation.
+    return unicodedata.category(value[0])[0] == "L" and all(
+        char in NAME_PUNCTUATION or unicodedata.category(char)[0] in "LM" for char in value
+    )
+
+
+class FirstNameField(forms.CharField):
+    """A person's first name: it is written into emails, so it can carry no link or message."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "First name")
+        super().__init__(max_length=FIRST_NAME_MAX_LENGTH, required=False, **kwargs)
+        self.error_messages["max_length"] = FIRST_NAME_MESSAGE
+
+    def to_python(self, value):
+        return unicodedata.normalize("NFC", super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not _is_name(value):
+            raise ValidationError(FIRST_NAME_MESSAGE, code="invalid_name")
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -21,9 +54,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 class SignupForm(forms.Form):
     email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    first_name = forms.CharField(
-        max_length=150, required=False, help_text="Optional. Used to greet you.", label="First name"
-    )
+    first_name = FirstNameField(help_text="Optional. Used to greet you.")
     time_zone = forms.ChoiceField(
         choices=time_zone_choices,
         help_text="Your check-ins follow the calendar day where you live.",
@@ -53,12 +84,8 @@ class SignupForm(forms.Form):
             self.fields["time_zone"].widget.attrs["data-guess-time-zone"] = "true"
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                "An account with this email already exists. Log in, or reset your password.", code="duplicate"
-            )
-        return email
+        # Never "already taken" here: the sign-up answers the same whether or not the address is known.
+        return User.objects.normalize_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()
@@ -75,6 +102,8 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    first_name = FirstNameField()
+
     class Meta:
         model = User
         fields = ["first_name", "time_zone", "reminders_enabled", "reminder_weekday", "reminder_hour"]
@@ -98,6 +127,23 @@ class ProfileForm(forms.ModelForm):
         )
 
 
+class ClinicianProfileForm(forms.ModelForm):
+    """A clinician's (or staff member's) settings: no check-ins, no reminders."""
+
+    first_name = FirstNameField()
+
+    class Meta:
+        model = User
+        fields = ["first_name", "time_zone"]
+        help_texts = {"time_zone": "Dates and weeks on the clinic pages follow this time zone."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Fieldset("Profile", "first_name", "time_zone"))
+
+
 class TokenForm(forms.Form):
     token = forms.RegexField(
         label="6-digit code from your authenticator app",
@@ -109,6 +155,8 @@ class TokenForm(forms.Form):
 
 
 class PasswordConfirmForm(forms.Form):
+    """The account's password, asked again before a sensitive change."""
+
     password = forms.CharField(
         label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -122,3 +170,7 @@ class PasswordConfirmForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError("That password isn't right.", code="wrong_password")
         return password
+
+
+class TwoFactorSetupForm(PasswordConfirmForm, TokenForm):
+    """Turning two-factor on: the first code from the new secret, and the password."""

@@ -8,9 +8,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from tracker.accounts import twofactor
-from tracker.accounts.forms import PasswordConfirmForm, TokenForm
+from tracker.accounts.forms import PasswordConfirmForm, TokenForm, TwoFactorSetupForm
 from tracker.audit.services import audit_record
 from tracker.models import AuditEvent
+
+SETUP_EXPIRED = (
+    "Setting up took longer than 10 minutes, so that key was discarded. "
+    "Scan the new code below, then enter the first code your app shows for it."
+)
 
 
 @login_required
@@ -20,24 +25,27 @@ def two_factor_setup(request):
         raise Http404
     if twofactor.confirmed_device(user=user) is not None:
         return render(request, "security/two_factor_on.html", {"form": PasswordConfirmForm(user=user)})
-    device = twofactor.pending_device(user=user)
-    status = 200
-    form = TokenForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid() and twofactor.confirm_device(
-            request=request, device=device, token=form.cleaned_data["token"]
-        ):
+    if request.method != "POST":
+        return _setup_page(request, TwoFactorSetupForm(user=user), twofactor.setup_start(request=request))
+    form = TwoFactorSetupForm(request.POST, user=user)
+    device = twofactor.setup_pending(request=request)
+    if device is None:
+        form.add_error(None, SETUP_EXPIRED)
+    elif form.is_valid():
+        if twofactor.confirm_device(request=request, device=device, token=form.cleaned_data["token"]):
             audit_record(actor=user, action=AuditEvent.Action.TWO_FACTOR_ON)
             messages.success(request, "Two-factor authentication is on. You'll enter a code each time you log in.")
             return redirect("settings")
-        if form.is_valid():
-            form.add_error("token", "That code didn't match. Check the time on your phone and try the newest code.")
-        status = 400
+        form.add_error("token", "That code didn't match. Check the time on your phone and try the newest code.")
+    return _setup_page(request, form, device or twofactor.setup_start(request=request), status=400)
+
+
+def _setup_page(request, form, device, status=200):
     context = {
         "form": form,
         "qr_svg": twofactor.qr_code_svg(device),
         "secret": twofactor.secret_for_manual_entry(device),
-        "required": twofactor.two_factor_required(user),
+        "required": twofactor.two_factor_required(request.user),
     }
     return render(request, "security/two_factor_setup.html", context, status=status)
 
@@ -68,7 +76,7 @@ def two_factor_disable(request):
         raise Http404
     form = PasswordConfirmForm(request.POST, user=user)
     if twofactor.two_factor_required(user):
-        form.add_error(None, "Staff accounts must keep two-factor authentication on.")
+        form.add_error(None, f"{user.get_role_display()} accounts must keep two-factor authentication on.")
     if form.errors or not form.is_valid():
         return render(request, "security/two_factor_on.html", {"form": form}, status=400)
     twofactor.disable(user=user)

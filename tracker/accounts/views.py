@@ -4,15 +4,16 @@ templates."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView
+from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView, PasswordResetView
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tracker.accounts.forms import ProfileForm, SignupForm
+from tracker.accounts import twofactor
+from tracker.accounts.forms import ClinicianProfileForm, ProfileForm, SignupForm
 from tracker.accounts.services import (
-    EmailTaken,
     VerificationRefused,
     email_verify,
     patient_signup,
@@ -22,8 +23,22 @@ from tracker.accounts.services import (
 from tracker.audit.services import audit_record
 from tracker.clinics.forms import InviteCodeForm
 from tracker.clinics.services import current_enrolments
+from tracker.core.client import client_ip
+from tracker.core.later import after_commit
+from tracker.core.throttle import (
+    RESET_PER_ADDRESS,
+    RESET_PER_CLIENT,
+    SIGNUP_PER_ADDRESS,
+    SIGNUP_PER_CLIENT,
+    VERIFY_PER_ACCOUNT,
+    VERIFY_PER_CLIENT,
+    Throttled,
+    throttle,
+)
 from tracker.models import AuditEvent
+from tracker.tasks import send_password_reset, send_signup_email
 
+SIGNUP_EMAIL_KEY = "signup_email"
 VERIFICATION_SENT = "We've emailed a link to {email}. Open it to confirm your address."
 VERIFICATION_FAILED = "We couldn't send the confirmation email just now. Try again from Settings in a few minutes."
 
@@ -40,35 +55,53 @@ def home(request):
 
 
 def signup(request):
+    """A new account, or a note to the owner of an address that has one: the same answer either way."""
     if request.user.is_authenticated:
         return redirect("home")
     status = 200
     if request.method == "POST":
         form = SignupForm(request.POST)
-        if form.is_valid():
+        if form.is_valid() and _throttled(form, request, SIGNUP_PER_ADDRESS, SIGNUP_PER_CLIENT) is None:
             data = form.cleaned_data
-            try:
-                user = patient_signup(
-                    email=data["email"],
-                    password=data["password1"],
-                    first_name=data["first_name"],
-                    time_zone=data["time_zone"],
-                    reminders_enabled=data["reminders_enabled"],
-                )
-            except EmailTaken:
-                form.add_error("email", "An account with this email already exists. Log in, or reset your password.")
-            else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, "Welcome! Your account is ready. Log today's check-in whenever you like.")
-                if verification_email_send(user=user):
-                    messages.info(request, VERIFICATION_SENT.format(email=user.email))
-                else:
-                    messages.warning(request, VERIFICATION_FAILED)
-                return redirect("today")
-        status = 400
+            outcome = patient_signup(
+                email=data["email"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                time_zone=data["time_zone"],
+                reminders_enabled=data["reminders_enabled"],
+            )
+            after_commit(send_signup_email, outcome.user_id, outcome.new)
+            request.session[SIGNUP_EMAIL_KEY] = data["email"]
+            return redirect("signup_sent")
+        status = 429 if form.has_error(NON_FIELD_ERRORS, code="throttled") else 400
     else:
         form = SignupForm()
     return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+def signup_sent(request):
+    return render(request, "registration/signup_sent.html", {"email": request.session.get(SIGNUP_EMAIL_KEY)})
+
+
+class PasswordResetRequestView(PasswordResetView):
+    """Django's reset page; the email is ours, its link built from SITE_URL (not the Host header)."""
+
+    def form_valid(self, form):
+        if _throttled(form, self.request, RESET_PER_ADDRESS, RESET_PER_CLIENT) is not None:
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        # Sent by a worker: the page looks nothing up, so it takes as long for any address.
+        after_commit(send_password_reset, form.cleaned_data["email"])
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def _throttled(form, request, per_address, per_client) -> Throttled | None:
+    """Count this email against the typed address and the client; on the form, why not, if too many."""
+    try:
+        throttle([(per_address, form.cleaned_data["email"].casefold()), (per_client, client_ip(request))])
+    except Throttled as throttled:
+        form.add_error(None, ValidationError(str(throttled), code="throttled"))
+        return throttled
+    return None
 
 
 class AuditedPasswordChangeView(PasswordChangeView):
@@ -93,20 +126,25 @@ def locked_out(request, original_response=None, credentials=None):
 
 @login_required
 def account_settings(request):
+    """A patient's settings (profile, reminders, clinics, data), or a clinician's (profile, security)."""
+    patient = request.user.is_patient
+    form_class = ProfileForm if patient else ClinicianProfileForm
     status = 200
     if request.method == "POST":
-        form = ProfileForm(request.POST, instance=request.user)
+        form = form_class(request.POST, instance=request.user)
         if form.is_valid():
             profile_update(user=request.user, values=form.cleaned_data)
             messages.success(request, "Your settings are saved.")
             return redirect("settings")
         status = 400
     else:
-        form = ProfileForm(instance=request.user)
+        form = form_class(instance=request.user)
     context = {"form": form}
-    if request.user.is_patient:
-        context["enrolments"] = current_enrolments(patient=request.user)
-        context["code_form"] = InviteCodeForm()
+    if not patient:
+        context["two_factor_on"] = twofactor.confirmed_device(user=request.user) is not None
+        return render(request, "tracker/settings_clinician.html", context, status=status)
+    context["enrolments"] = current_enrolments(patient=request.user)
+    context["code_form"] = InviteCodeForm()
     return render(request, "tracker/settings.html", context, status=status)
 
 
@@ -115,7 +153,13 @@ def account_settings(request):
 def resend_verification(request):
     if request.user.email_verified:
         messages.info(request, "Your email address is already confirmed.")
-    elif verification_email_send(user=request.user):
+        return redirect("settings")
+    try:
+        throttle([(VERIFY_PER_ACCOUNT, str(request.user.pk)), (VERIFY_PER_CLIENT, client_ip(request))])
+    except Throttled as throttled:
+        messages.warning(request, str(throttled))
+        return redirect("settings")
+    if verification_email_send(user=request.user):
         messages.info(request, VERIFICATION_SENT.format(email=request.user.email))
     else:
         messages.warning(request, VERIFICATION_FAILED)

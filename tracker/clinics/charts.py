@@ -1,7 +1,9 @@
 """The clinic dashboard's chart of weekly active patients, drawn with tracker.core.svg.
 
 A withheld week (too few patients to show) draws a short dashed outline, never a gap or a bar of
-zero: the week had patients, and the chart must not suggest it had none.
+zero: the week had patients, and the chart must not suggest it had none. The week in progress is
+drawn apart (an outline in the bar's colour, labelled "so far"): its count is still growing, and
+must not read as a drop. The y-axis counts whole patients.
 """
 
 import math
@@ -9,25 +11,32 @@ import math
 from django.utils.safestring import SafeString
 
 from tracker.clinics.disclosure import EngagementReport
-from tracker.core.svg import Frame, Plot, axis_rounded, svg
+from tracker.core.svg import Frame, Plot, axis_whole, svg
 
 # Wider than the patient's charts: up to a year of weeks, read on a clinician's desktop.
-WEEK_FRAME = Frame(width=640, height=240, left=44, right=8, top=12, bottom=36)
+WEEK_FRAME = Frame(width=640, height=240, left=44, right=8, top=16, bottom=36)
 MAX_WEEK_LABELS = 12  # more would overlap; the bars' titles and the table name every week
+IN_PROGRESS = "chart-in-progress"
 
 
 def weekly_active_chart(report: EngagementReport) -> SafeString:
     """A bar per week of the report, each titled with its figure; named by its own title and desc."""
     rows = report.rows
     shown = [row.active.value for row in rows if not row.active.withheld]
-    plot = Plot(frame=WEEK_FRAME, axis=axis_rounded(max(shown, default=0), at_least=5), slots=len(rows))
+    plot = Plot(frame=WEEK_FRAME, axis=axis_whole(max(shown, default=0), at_least=5), slots=len(rows))
     parts = plot.axes()
     for index, row in enumerate(rows):
-        title = f"Week of {row.week_start:%-d %b}: {row.active.text} active"
+        extra = IN_PROGRESS if row.in_progress else ""
+        when = f"Week of {row.week_start:%-d %b}{' (in progress)' if row.in_progress else ''}"
+        title = f"{when}: {row.active.text} active{' so far' if row.in_progress else ''}"
         if row.active.withheld:
-            parts.append(plot.placeholder(index, title=title))
+            parts.append(plot.placeholder(index, title=title, extra_css=extra))
+            top = plot.placeholder_top
         else:
-            parts.append(plot.bar(index, row.active.value, series="active", title=title))
+            parts.append(plot.bar(index, row.active.value, series="active", title=title, extra_css=extra))
+            top = plot.y(row.active.value)
+        if row.in_progress:
+            parts.append(plot.mark_label(index, top, "so far", css=IN_PROGRESS))
     every = max(1, math.ceil(len(rows) / MAX_WEEK_LABELS))
     parts += plot.x_labels((i, f"{row.week_start:%-d %b}", "middle") for i, row in enumerate(rows) if i % every == 0)
     return svg(

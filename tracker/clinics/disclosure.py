@@ -5,15 +5,27 @@ Rules (CLINIC_MIN_CELL_SIZE = N, default 5):
 - An active count and its share of enrolled are published only when at least
   N patients were active AND the patients left over (enrolled minus active)
   are none or at least N, so a small group can't be recovered by subtraction.
-- Mean and median check-in days and the factor logging rates of a week are
-  published only when at least N patients were active that week.
+- Every other figure drawn from a week's active patients (mean and median
+  check-in days, the factor logging rates) is published only when the active
+  count is: a mean shown beside a withheld count would tell that at least N
+  were active, and with the enrolled count, how many.
+- Notes opened and reminder reach count a patient only in the weeks they are
+  enrolled, and follow the same rules week by week (notes: at least N patients
+  opened one; reminders: sent to at least N, and the followed share with both
+  sides at least N or none).
 - Period figures pool only the weeks whose every figure is published, so no
-  withheld week can be recovered from a total minus the published weeks.
+  withheld week can be recovered from a total minus the published weeks, nor
+  from two periods a week apart.
 - A retention cell follows the same rule as an active share (numerator at
   least N, remainder none or at least N); a cohort's size needs N joinings.
+A withheld cell says why: "fewer than N" when fewer than N patients are
+behind it, "withheld: protects a small group" when the figure is large
+enough but would single out a small remainder.
 What remains visible by design: week-to-week changes of published counts
 (for example enrolled 40 then 41) reveal that a few patients joined or
-became active, never who, and never any value they logged.
+became active, never who, and never any value they logged; a withheld cell's
+reason tells that fewer than N were behind it, or that between 1 and N - 1
+were left over, never how many.
 """
 
 import datetime as dt
@@ -24,14 +36,20 @@ from django.conf import settings
 from tracker.clinics.engagement import ClinicEngagement, WeekCounts, histogram_median
 from tracker.models import FACTORS, RETENTION_WEEKS
 
+# Why a cell is withheld.
+SMALL = "small"  # fewer than N patients behind it
+REMAINDER = "remainder"  # enough patients, but it would single out a small group left over
+REMAINDER_TEXT = "withheld: protects a small group"
+
 
 @dataclass(frozen=True)
 class Cell:
-    """One figure as shown: its value, or withheld, or nothing to show."""
+    """One figure as shown: its value, or withheld (and why), or nothing to show."""
 
     value: float | None
     kind: str  # "count", "share" or "days"
     withheld_below: int | None = None  # set when withheld: the minimum cell size
+    reason: str = SMALL  # when withheld: SMALL or REMAINDER
 
     @property
     def withheld(self) -> bool:
@@ -40,7 +58,7 @@ class Cell:
     @property
     def text(self) -> str:
         if self.withheld:
-            return f"fewer than {self.withheld_below}"
+            return REMAINDER_TEXT if self.reason == REMAINDER else f"fewer than {self.withheld_below}"
         if self.value is None:
             return "–"
         if self.kind == "count":
@@ -64,9 +82,25 @@ def _cell(value, kind, *, publish: bool, n: int) -> Cell:
     return Cell(value=value, kind=kind) if publish else Cell(value=None, kind=kind, withheld_below=n)
 
 
-def share_publishable(part: int, whole: int, n: int) -> bool:
+def _cell_unless(value, kind, *, reason: str | None, n: int) -> Cell:
+    """The figure, or withheld for `reason` (None: publish)."""
+    if reason is None:
+        return Cell(value=value, kind=kind)
+    return Cell(value=None, kind=kind, withheld_below=n, reason=reason)
+
+
+def share_withheld_reason(part: int, whole: int, n: int) -> str | None:
+    """Why `part` of `whole` can't be shown (SMALL or REMAINDER), or None when it can."""
+    if part < n:
+        return SMALL
     rest = whole - part
-    return part >= n and (rest == 0 or rest >= n)
+    if 0 < rest < n:
+        return REMAINDER
+    return None
+
+
+def share_publishable(part: int, whole: int, n: int) -> bool:
+    return share_withheld_reason(part, whole, n) is None
 
 
 @dataclass(frozen=True)
@@ -83,6 +117,18 @@ class WeekRow:
 
 
 @dataclass(frozen=True)
+class ActivityRow:
+    """One week's notes opened and reminder reach, as shown."""
+
+    week_start: dt.date
+    in_progress: bool
+    notes_opened: Cell  # patient-note-days
+    notes_patients: Cell
+    reminders_sent: Cell
+    reminders_followed_share: Cell
+
+
+@dataclass(frozen=True)
 class RetentionRow:
     cohort_month: dt.date
     joined: Cell
@@ -94,6 +140,7 @@ class EngagementReport:
     engagement: ClinicEngagement
     min_cell: int
     rows: list
+    activity_rows: list  # ActivityRow per week; empty when not computed
     summary: dict
     summary_factor_rates: list
     retention: list
@@ -110,18 +157,21 @@ class EngagementReport:
 
 def _week_row(week: WeekCounts, *, n: int, today: dt.date) -> WeekRow:
     enrolled_ok = week.enrolled >= n
-    active_ok = enrolled_ok and share_publishable(week.active, week.enrolled, n)
-    detail_ok = week.active >= n
+    # Fewer than N enrolled means fewer than N active too. Every figure drawn from the active
+    # patients (days, factor rates) is withheld with their count, for the same reason.
+    active_reason = share_withheld_reason(week.active, week.enrolled, n) if enrolled_ok else SMALL
     return WeekRow(
         week_start=week.week_start,
         in_progress=week.week_start <= today < week.week_start + dt.timedelta(days=7),
         enrolled=_cell(week.enrolled, "count", publish=enrolled_ok, n=n),
-        active=_cell(week.active, "count", publish=active_ok, n=n),
-        active_share=_cell(week.active_share, "share", publish=active_ok, n=n),
-        mean_days=_cell(week.mean_days, "days", publish=detail_ok, n=n),
-        median_days=_cell(week.median_days, "days", publish=detail_ok, n=n),
-        factor_rates=[(f.label, _cell(week.factor_rate(f.key), "share", publish=detail_ok, n=n)) for f in FACTORS],
-        complete=enrolled_ok and active_ok and detail_ok,
+        active=_cell_unless(week.active, "count", reason=active_reason, n=n),
+        active_share=_cell_unless(week.active_share, "share", reason=active_reason, n=n),
+        mean_days=_cell_unless(week.mean_days, "days", reason=active_reason, n=n),
+        median_days=_cell_unless(week.median_days, "days", reason=active_reason, n=n),
+        factor_rates=[
+            (f.label, _cell_unless(week.factor_rate(f.key), "share", reason=active_reason, n=n)) for f in FACTORS
+        ],
+        complete=enrolled_ok and active_reason is None,
     )
 
 
@@ -156,12 +206,15 @@ def engagement_report(*, engagement: ClinicEngagement, today: dt.date, min_cell:
             cells=[_retention_cell(cohort.retained[w], cohort.eligible[w], n=n) for w in RETENTION_WEEKS],
         )
         for cohort in engagement.retention
+        if cohort.cohort_month <= today  # a period's last week may run into a month not begun
     ]
-    summary.update(_notes_and_reminders(engagement, n=n))
+    activity_rows = _activity_rows(engagement, n=n, today=today)
+    summary.update(_notes_and_reminders(engagement, activity_rows, n=n))
     return EngagementReport(
         engagement=engagement,
         min_cell=n,
         rows=rows,
+        activity_rows=activity_rows,
         summary=summary,
         summary_factor_rates=factor_rates,
         retention=retention,
@@ -172,108 +225,101 @@ def engagement_report(*, engagement: ClinicEngagement, today: dt.date, min_cell:
 def _retention_cell(retained: int, eligible: int, *, n: int) -> Cell:
     if eligible == 0:
         return Cell(None, "share")
-    return _cell(retained / eligible, "share", publish=share_publishable(retained, eligible, n), n=n)
+    return _cell_unless(retained / eligible, "share", reason=share_withheld_reason(retained, eligible, n), n=n)
+
+
+def _weeks(count: int) -> str:
+    return f"{count} week{'s' if count != 1 else ''}"
 
 
 def _text_summary(rows: list, *, n: int) -> str:
+    """The chart's words. The week in progress is left out of the range: its count is still growing."""
     shown = [row for row in rows if not row.active.withheld]
+    finished = [row for row in shown if not row.in_progress]
     first, last = rows[0].week_start, rows[-1].week_start
     span = f"Over the {len(rows)} weeks from the week of {first:%-d %B %Y} to the week of {last:%-d %B %Y}"
-    if not shown:
-        return f"{span}, every week had fewer than {n} active patients or too few enrolled to show."
-    low = min(shown, key=lambda row: row.active.value)
-    high = max(shown, key=lambda row: row.active.value)
-    text = (
-        f"{span}, weekly active patients ranged from {low.active.text} (week of {low.week_start:%-d %b}) "
-        f"to {high.active.text} (week of {high.week_start:%-d %b})."
-    )
-    latest = shown[-1]
-    text += (
-        f" In the week of {latest.week_start:%-d %b}{' (still in progress)' if latest.in_progress else ''}, "
-        f"{latest.active.text} of {latest.enrolled.text} enrolled patients checked in ({latest.active_share.text})."
-    )
-    hidden = len(rows) - len(shown)
-    if hidden:
-        text += f" {hidden} week{'s' if hidden != 1 else ''} not shown: fewer than {n} patients."
+    if finished:
+        low = min(finished, key=lambda row: row.active.value)
+        high = max(finished, key=lambda row: row.active.value)
+        text = (
+            f"{span}, weekly active patients ranged from {low.active.text} (week of {low.week_start:%-d %b}) "
+            f"to {high.active.text} (week of {high.week_start:%-d %b})."
+        )
+    else:
+        text = f"{span}, no finished week's count of active patients can be shown."
+    if shown:
+        latest = shown[-1]
+        verb = "have checked in so far" if latest.in_progress else "checked in"
+        text += (
+            f" In the week of {latest.week_start:%-d %b}{' (still in progress)' if latest.in_progress else ''}, "
+            f"{latest.active.text} of {latest.enrolled.text} enrolled patients {verb} ({latest.active_share.text})."
+        )
+    small = sum(1 for row in rows if row.active.withheld and row.active.reason == SMALL)
+    remainder = sum(1 for row in rows if row.active.withheld and row.active.reason == REMAINDER)
+    if small:
+        text += f" {_weeks(small)} not shown: fewer than {n} active patients."
+    if remainder:
+        text += f" {_weeks(remainder)} withheld to protect a small group."
     return text
 
 
-def engagement_csv_rows(report: EngagementReport) -> list:
-    """The same aggregates as the page; withheld and unavailable figures are empty."""
-    period = report.period
-    factor_headers = [f"{label} logged (% of check-ins)" for label, _ in report.summary_factor_rates]
-    rows = [
-        ["Clinic", report.clinic.name],
-        ["First week (Monday)", period.first_week.isoformat()],
-        ["Last week (Monday)", period.last_week.isoformat()],
-        ["Figures from fewer than this many patients are left empty", str(report.min_cell)],
-        [],
-        [
-            "Week (Monday)",
-            "Enrolled patients",
-            "Active patients",
-            "Active (% of enrolled)",
-            "Mean check-in days per active patient",
-            "Median check-in days per active patient",
-            *factor_headers,
-        ],
-    ]
-    for row in report.rows:
+def _activity_rows(engagement: ClinicEngagement, *, n: int, today: dt.date) -> list:
+    """Each week's notes opened and reminder reach, by the same rules as the other weekly figures."""
+    rows = []
+    for notes, reminders in zip(engagement.notes, engagement.reminders, strict=True):
+        notes_reason = None if notes.patients >= n else SMALL
+        sent_reason = None if reminders.sent >= n else SMALL
+        # Like every share here: both the followed and the unfollowed side must be big enough.
+        followed_reason = sent_reason or share_withheld_reason(reminders.followed, reminders.sent, n)
+        week = notes.week_start
         rows.append(
-            [
-                row.week_start.isoformat(),
-                row.enrolled.csv,
-                row.active.csv,
-                row.active_share.csv,
-                row.mean_days.csv,
-                row.median_days.csv,
-                *[cell.csv for _, cell in row.factor_rates],
-            ]
+            ActivityRow(
+                week_start=week,
+                in_progress=week <= today < week + dt.timedelta(days=7),
+                notes_opened=_cell_unless(notes.openings, "count", reason=notes_reason, n=n),
+                notes_patients=_cell_unless(notes.patients, "count", reason=notes_reason, n=n),
+                reminders_sent=_cell_unless(reminders.sent, "count", reason=sent_reason, n=n),
+                reminders_followed_share=_cell_unless(
+                    reminders.followed / reminders.sent if reminders.sent else None,
+                    "share",
+                    reason=followed_reason,
+                    n=n,
+                ),
+            )
         )
-    summary = report.summary
-    rows += [
-        [],
-        ["Period summary (weeks with every figure shown)", str(summary["weeks_published"])],
-        ["Enrolled patients (last week)", summary["enrolled_now"].csv],
-        ["Mean weekly active patients", summary["mean_active"].csv],
-        ["Mean weekly active (% of enrolled)", summary["mean_active_share"].csv],
-        ["Mean check-in days per active patient per week", summary["mean_days"].csv],
-        ["Median check-in days per active patient per week", summary["median_days"].csv],
-        *[[header, cell.csv] for header, (_, cell) in zip(factor_headers, report.summary_factor_rates, strict=True)],
-        ["Educational notes opened (patient-note-days)", summary["notes_opened"].csv],
-        ["Patients who opened a note", summary["notes_patients"].csv],
-        ["Reminder emails sent", summary["reminders_sent"].csv],
-        ["Reminders followed by a check-in within 48 hours (%)", summary["reminders_followed_share"].csv],
-        [],
-        ["Enrolment month", "Joined", *[f"Active in week {n} (%)" for n in RETENTION_WEEKS]],
-    ]
-    for cohort in report.retention:
-        rows.append([cohort.cohort_month.strftime("%Y-%m"), cohort.joined.csv, *[cell.csv for cell in cohort.cells]])
     return rows
 
 
-def _notes_and_reminders(engagement: ClinicEngagement, *, n: int) -> dict:
-    """Notes opened and reminder reach, each withheld when drawn from fewer than `n` patients."""
-    notes, reach = engagement.notes_opened, engagement.reminder_reach
-    cells = {
-        "notes_opened": Cell(None, "count"),
-        "notes_patients": Cell(None, "count"),
-        "reminders_sent": Cell(None, "count"),
-        "reminders_followed_share": Cell(None, "share"),
+def _pooled(weeks: list, shown: list, *, n: int, kind: str, value) -> Cell:
+    """value(shown) pooled over the weeks shown; withheld when there are weeks but none is shown."""
+    if shown:
+        return Cell(value(shown), kind)
+    return Cell(None, kind, withheld_below=n) if weeks else Cell(None, kind)
+
+
+def _notes_and_reminders(engagement: ClinicEngagement, rows: list, *, n: int) -> dict:
+    """Notes opened and reminder reach over the period: pooled from the weeks where each is shown."""
+    weeks = list(zip(engagement.notes, engagement.reminders, rows, strict=True))
+    notes = [note for note, _, row in weeks if not row.notes_opened.withheld]
+    sent = [reminder for _, reminder, row in weeks if not row.reminders_sent.withheld]
+    followed = [reminder for _, reminder, row in weeks if not row.reminders_followed_share.withheld]
+    return {
+        "notes_weeks_published": len(notes),
+        "notes_opened": _pooled(
+            engagement.notes, notes, n=n, kind="count", value=lambda ws: sum(w.openings for w in ws)
+        ),
+        "notes_patients": _pooled(
+            engagement.notes, notes, n=n, kind="days", value=lambda ws: sum(w.patients for w in ws) / len(ws)
+        ),
+        "reminders_weeks_published": len(sent),
+        "reminders_sent": _pooled(
+            engagement.reminders, sent, n=n, kind="count", value=lambda ws: sum(w.sent for w in ws)
+        ),
+        "reminders_followed_share": _pooled(
+            engagement.reminders,
+            followed,
+            n=n,
+            kind="share",
+            value=lambda ws: sum(w.followed for w in ws) / sum(w.sent for w in ws),
+        ),
     }
-    if notes is not None:
-        cells["notes_opened"] = _cell(notes.openings, "count", publish=notes.patients >= n, n=n)
-        cells["notes_patients"] = _cell(notes.patients, "count", publish=notes.patients >= n, n=n)
-    if reach is not None:
-        sent_ok = reach.patients >= n
-        # Like every share here: both the followed and the unfollowed side must be big enough.
-        share_ok = (
-            sent_ok
-            and reach.followed_patients >= n
-            and (reach.unfollowed_patients == 0 or reach.unfollowed_patients >= n)
-        )
-        cells["reminders_sent"] = _cell(reach.sent, "count", publish=sent_ok, n=n)
-        cells["reminders_followed_share"] = _cell(
-            reach.followed / reach.sent if reach.sent else None, "share", publish=share_ok, n=n
-        )
-    return cells

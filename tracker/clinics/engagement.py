@@ -11,10 +11,11 @@ Definitions (tests/clinics/engagement_reference.py computes the same from raw ro
 - Active in W: at least one check-in whose `day` (the patient's own date)
   falls in W.
 - Factor logging rate: the share of the week's check-ins that include the factor.
-- Notes opened: notes opened (one per patient, note and day) in the period by
-  patients enrolled at some time in it, and how many patients opened any.
-- Reminder reach: reminders sent in the period to patients enrolled at some time
-  in it, and how many were followed by a new check-in within 48 hours of sending.
+- Notes opened, per week: notes opened (one per patient, note and day) on a day
+  of a week the patient was enrolled in, and how many patients opened any.
+- Reminder reach, per week: reminders sent for a week (the patient's ISO week)
+  the patient was enrolled in, and how many were followed by a new check-in
+  within 48 hours of sending. A patient gets at most one reminder a week.
 - Retention: per month of joining (the patient's own date), of the joinings
   whose Nth week has been reached by the end of the period, the share that
   checked in during that Nth week while still enrolled. Week 1 is the week of
@@ -23,12 +24,10 @@ Definitions (tests/clinics/engagement_reference.py computes the same from raw ro
 
 import datetime as dt
 import statistics
-import zoneinfo
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, OuterRef, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models.functions import ExtractIsoYear, ExtractWeek, TruncMonth, TruncWeek
 
 from tracker.core.time import monday_of
 from tracker.models import (
@@ -128,8 +127,8 @@ class ClinicEngagement:
     period: Period
     weeks: list[WeekCounts]
     retention: list[RetentionCounts]
-    notes_opened: "NotesOpened | None" = None
-    reminder_reach: "ReminderReach | None" = None
+    notes: list["NotesWeek"] = field(default_factory=list)
+    reminders: list["RemindersWeek"] = field(default_factory=list)
 
 
 def enrolled_in(week, prefix=""):
@@ -161,8 +160,8 @@ def clinic_engagement(*, clinic: Clinic, period: Period) -> ClinicEngagement:
             for week in weeks
         ],
         retention=_retention(clinic=clinic, period=period),
-        notes_opened=_notes_opened(clinic=clinic, period=period),
-        reminder_reach=_reminder_reach(clinic=clinic, period=period),
+        notes=_notes_opened(clinic=clinic, period=period),
+        reminders=_reminder_reach(clinic=clinic, period=period),
     )
 
 
@@ -191,32 +190,37 @@ def _rollup_rows(*, clinic: Clinic, period: Period):
     )
 
 
-def retention_months(*, period: Period) -> list[dt.date]:
-    """The first days of the 12 months up to the one the period ends in."""
+def retention_months(*, period: Period, first_month: dt.date | None) -> list[dt.date]:
+    """The first days of the months, at most 12, up to the one the period ends in, from the month
+    of the clinic's first enrolment (`first_month`; None: no enrolment yet, so no months)."""
+    if first_month is None:
+        return []
     month = period.last_day.replace(day=1)
     months = []
-    for _ in range(RETENTION_MONTHS):
+    while len(months) < RETENTION_MONTHS and month >= first_month:
         months.append(month)
         month = (month - dt.timedelta(days=1)).replace(day=1)
     return months[::-1]
 
 
 def _retention(*, clinic: Clinic, period: Period) -> list[RetentionCounts]:
-    months = retention_months(period=period)
     aggregates = {"joined": Count("id")}
     for n in RETENTION_WEEKS:
         # Week N of an enrolment starts N - 1 weeks after its from_week.
         reached = Q(from_week__lte=period.last_week - dt.timedelta(weeks=n - 1))
         aggregates[f"eligible_{n}"] = Count("id", filter=reached)
         aggregates[f"retained_{n}"] = Count("id", filter=reached & Q(**{f"active_week_{n}": True}))
+    # Every month up to the period's end, the earliest first: one row per month with a joining,
+    # so the first row is the month of the clinic's first enrolment.
     rows = (
-        Enrolment.objects.filter(clinic=clinic, joined_on__gte=months[0], joined_on__lte=period.last_day)
+        Enrolment.objects.filter(clinic=clinic, joined_on__lte=period.last_day)
         .annotate(month=TruncMonth("joined_on"))
         .values("month")
         .annotate(**aggregates)
         .order_by("month")
     )
     by_month = {_as_date(row["month"]): row for row in rows}
+    months = retention_months(period=period, first_month=min(by_month, default=None))
     result = []
     for month in months:
         row = by_month.get(month)
@@ -236,18 +240,17 @@ def _as_date(value) -> dt.date:
 
 
 @dataclass(frozen=True)
-class NotesOpened:
-    openings: int  # patient-note-days
-    patients: int
+class NotesWeek:
+    week_start: dt.date
+    openings: int = 0  # patient-note-days
+    patients: int = 0
 
 
 @dataclass(frozen=True)
-class ReminderReach:
-    sent: int
-    followed: int  # followed by a new check-in within 48 hours
-    patients: int  # distinct patients who were sent one
-    followed_patients: int
-    unfollowed_patients: int
+class RemindersWeek:
+    week_start: dt.date
+    sent: int = 0  # at most one per patient and week: also the patients sent one
+    followed: int = 0  # followed by a new check-in within 48 hours
 
 
 FOLLOW_UP = dt.timedelta(hours=48)
@@ -260,19 +263,43 @@ def _enrolled_during(*, clinic: Clinic, period: Period):
     )
 
 
-def _notes_opened(*, clinic: Clinic, period: Period) -> NotesOpened:
-    patients = _enrolled_during(clinic=clinic, period=period).values("patient_id")
-    counts = NoteOpened.objects.filter(
-        day__gte=period.first_week, day__lte=period.last_day, patient_id__in=patients
-    ).aggregate(openings=Count("id"), patients=Count("patient_id", distinct=True))
-    return NotesOpened(**counts)
+def _notes_opened(*, clinic: Clinic, period: Period) -> list[NotesWeek]:
+    # `day` is the patient's own date; enrolled on it when its week is covered (from_week and
+    # until_week are Mondays, so comparing the day itself is the same as comparing its week).
+    enrolled = Enrolment.objects.filter(
+        clinic=clinic, patient_id=OuterRef("patient_id"), from_week__lte=OuterRef("day")
+    ).filter(Q(until_week__isnull=True) | Q(until_week__gt=OuterRef("day")))
+    rows = (
+        NoteOpened.objects.filter(day__gte=period.first_week, day__lte=period.last_day)
+        .filter(Exists(enrolled))
+        .annotate(week=TruncWeek("day"))
+        .values("week")
+        .annotate(openings=Count("id"), patients=Count("patient_id", distinct=True))
+        .order_by()
+    )
+    by_week = {_as_date(row["week"]): row for row in rows}
+    return [
+        NotesWeek(week_start=week, **{k: by_week[week][k] for k in ("openings", "patients")})
+        if week in by_week
+        else NotesWeek(week_start=week)
+        for week in period.weeks
+    ]
 
 
-def _reminder_reach(*, clinic: Clinic, period: Period) -> ReminderReach:
-    # Reminders go out at each patient's own hour; the period's edges are midnights in the site's zone.
-    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    start = dt.datetime.combine(period.first_week, dt.time.min, tzinfo=zone)
-    end = dt.datetime.combine(period.last_day + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+def _iso_key(field_name):
+    """An ISO week as one number, YYYYWW, which orders like the weeks themselves."""
+    return ExtractIsoYear(field_name) * 100 + ExtractWeek(field_name)
+
+
+def _reminder_reach(*, clinic: Clinic, period: Period) -> list[RemindersWeek]:
+    # A delivery belongs to the patient's ISO week it was sent for (iso_year, iso_week).
+    first, last = period.first_week.isocalendar(), period.last_week.isocalendar()
+    enrolled = (
+        Enrolment.objects.filter(clinic=clinic, patient_id=OuterRef("patient_id"))
+        .annotate(from_key=_iso_key("from_week"), until_key=_iso_key("until_week"))
+        .filter(from_key__lte=OuterRef("week_key"))
+        .filter(Q(until_week__isnull=True) | Q(until_key__gt=OuterRef("week_key")))
+    )
     followed = Exists(
         CheckIn.objects.filter(
             patient_id=OuterRef("patient_id"),
@@ -280,14 +307,24 @@ def _reminder_reach(*, clinic: Clinic, period: Period) -> ReminderReach:
             created_at__lt=ExpressionWrapper(OuterRef("sent_at") + FOLLOW_UP, output_field=DateTimeField()),
         )
     )
-    patients = _enrolled_during(clinic=clinic, period=period).values("patient_id")
-    counts = ReminderDelivery.objects.filter(
-        status=ReminderDelivery.Status.SENT, sent_at__gte=start, sent_at__lt=end, patient_id__in=patients
-    ).aggregate(
-        sent=Count("id"),
-        followed=Count("id", filter=followed),
-        patients=Count("patient_id", distinct=True),
-        followed_patients=Count("patient_id", distinct=True, filter=followed),
-        unfollowed_patients=Count("patient_id", distinct=True, filter=~followed),
+    rows = (
+        ReminderDelivery.objects.filter(
+            status=ReminderDelivery.Status.SENT, iso_year__gte=first.year, iso_year__lte=last.year
+        )
+        .annotate(week_key=F("iso_year") * 100 + F("iso_week"))
+        .filter(
+            week_key__gte=first.year * 100 + first.week,
+            week_key__lte=last.year * 100 + last.week,
+        )
+        .filter(Exists(enrolled))
+        .values("iso_year", "iso_week")
+        .annotate(sent=Count("id"), followed=Count("id", filter=followed))
+        .order_by()
     )
-    return ReminderReach(**counts)
+    by_week = {dt.date.fromisocalendar(row["iso_year"], row["iso_week"], 1): row for row in rows}
+    return [
+        RemindersWeek(week_start=week, sent=by_week[week]["sent"], followed=by_week[week]["followed"])
+        if week in by_week
+        else RemindersWeek(week_start=week)
+        for week in period.weeks
+    ]

@@ -1,4 +1,4 @@
-"""Clinic forms: the dashboard period, join codes and clinician invitations."""
+"""Clinic forms: the dashboard period, patients' join codes and clinician invitations."""
 
 import datetime as dt
 import re
@@ -8,22 +8,31 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
+from tracker.accounts.forms import FirstNameField
 from tracker.clinics.engagement import DEFAULT_PERIOD_WEEKS, PERIOD_WEEK_CHOICES, Period
+from tracker.core.time import monday_of
 from tracker.models import (
+    JOIN_CODES_PER_BATCH_MAX,
     User,
     time_zone_choices,
 )
 
 
-class DashboardPeriodForm(forms.Form):
-    """The clinic dashboard's period: a number of ISO weeks ending with a chosen week."""
+def iso_week_value(monday: dt.date) -> str:
+    """2026-W48: how a week travels in the dashboard's URL."""
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
 
-    end = forms.CharField(
-        label="Last week",
-        required=False,
-        help_text="An ISO week, like 2026-W48. Empty: this week.",
-        widget=forms.TextInput(attrs={"type": "week", "placeholder": "2026-W48"}),
-    )
+
+class DashboardPeriodForm(forms.Form):
+    """The clinic dashboard's period: a number of ISO weeks ending with a chosen week.
+
+    The week is picked from a plain list (this week and the two years before it), which works in
+    every browser without JavaScript; an older week can still be given in the URL (2025-W10)."""
+
+    PICKER_WEEKS = 105
+
+    end = forms.CharField(label="Period ending", required=False)
     weeks = forms.TypedChoiceField(
         label="Weeks",
         required=False,
@@ -38,15 +47,36 @@ class DashboardPeriodForm(forms.Form):
         self.today = today
         self.fields["weeks"].initial = DEFAULT_PERIOD_WEEKS
 
+    def week_choices(self) -> list[tuple[str, str]]:
+        """(value, label) for the picker, newest first, with whatever was asked for kept in it."""
+        this_week = monday_of(self.today)
+        choices = [(iso_week_value(this_week), f"This week (from {this_week:%-d %b %Y})")]
+        for back in range(1, self.PICKER_WEEKS):
+            monday = this_week - dt.timedelta(weeks=back)
+            choices.append((iso_week_value(monday), f"Week of {monday:%-d %b %Y}"))
+        asked = self.asked_end()
+        if asked and asked not in dict(choices):
+            choices.append((asked, self._label(asked)))
+        return choices
+
+    def asked_end(self) -> str:
+        """The week as given, or this week's when none was: the picker shows it selected."""
+        raw = str(self.data.get("end", "")).strip() if self.is_bound else ""
+        if not raw:
+            return iso_week_value(self.today)
+        monday = _parse_week(raw)
+        return iso_week_value(monday) if monday else raw
+
+    @staticmethod
+    def _label(value: str) -> str:
+        monday = _parse_week(value)
+        return f"Week of {monday:%-d %b %Y}" if monday else value
+
     def clean_end(self):
         raw = self.cleaned_data["end"].strip()
         if not raw:
             return None
-        match = re.fullmatch(r"(\d{4})-?W(\d{1,2})", raw[:20], flags=re.IGNORECASE)
-        try:
-            monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1) if match else None
-        except ValueError:
-            monday = None
+        monday = _parse_week(raw)
         if monday is None:
             raise ValidationError("Enter a week like 2026-W48 (the year, W, then the week number 1 to 53).")
         if monday > self.today:
@@ -61,8 +91,48 @@ class DashboardPeriodForm(forms.Form):
         return Period.ending(last_week=end or self.today, weeks=weeks or DEFAULT_PERIOD_WEEKS)
 
 
+def _parse_week(raw: str) -> dt.date | None:
+    """The Monday of an ISO week written 2026-W48 (or 2026W48, 2026-w8), or None."""
+    match = re.fullmatch(r"(\d{4})-?W(\d{1,2})", raw[:20], flags=re.IGNORECASE)
+    try:
+        return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1) if match else None
+    except ValueError:
+        return None
+
+
 class InviteCodeForm(forms.Form):
-    code = forms.CharField(label="Invitation code", max_length=40, help_text="Your clinic gives you this code.")
+    code = forms.CharField(
+        label="Join code", max_length=40, help_text="Your clinic gives you a code that works once, just for you."
+    )
+
+
+class JoinCodeIssueForm(forms.Form):
+    count = forms.IntegerField(
+        label="How many codes",
+        min_value=1,
+        max_value=JOIN_CODES_PER_BATCH_MAX,
+        initial=10,
+        help_text=f"One per patient, 1 to {JOIN_CODES_PER_BATCH_MAX} at a time. You can print them as a handout.",
+        error_messages={
+            "min_value": f"Issue between 1 and {JOIN_CODES_PER_BATCH_MAX} codes.",
+            "max_value": f"Issue between 1 and {JOIN_CODES_PER_BATCH_MAX} codes.",
+            "invalid": f"Enter a whole number from 1 to {JOIN_CODES_PER_BATCH_MAX}.",
+            "required": f"Enter how many codes to issue, from 1 to {JOIN_CODES_PER_BATCH_MAX}.",
+        },
+    )
+
+
+class JoinCodeWithdrawForm(forms.Form):
+    """Withdraw one code (typed from a lost slip) or every unused code of a batch."""
+
+    code = forms.CharField(label="Code to withdraw", max_length=40, required=False)
+    batch = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("code", "").strip() and cleaned.get("batch") is None:
+            raise ValidationError("Type the code to withdraw, like ABCD-EFGH-JKMN.")
+        return cleaned
 
 
 class ClinicianInviteForm(forms.Form):
@@ -72,7 +142,7 @@ class ClinicianInviteForm(forms.Form):
 class ClinicianSignupForm(forms.Form):
     """An invited clinician's new account; the email comes from the invitation."""
 
-    first_name = forms.CharField(max_length=150, required=False, label="First name")
+    first_name = FirstNameField()
     time_zone = forms.ChoiceField(choices=time_zone_choices)
     password1 = forms.CharField(
         label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})

@@ -1,9 +1,14 @@
-"""Clinician invitations: an admin clinician sends a signed link that expires.
+"""Clinician invitations: an admin clinician sends a signed link that works once.
 
-The link carries the clinic, the invited email address and the inviter,
-signed with the site's secret key (django.core.signing.TimestampSigner). It
-works only for that email address, only before it expires, and only while
-the inviter is still an admin clinician of the clinic.
+Each invitation is a ClinicianInvitation row; the emailed link carries its id with the clinic,
+the invited email address and the inviter, signed with the site's secret key
+(django.core.signing.TimestampSigner, salt SALT). The link works only for that email address,
+only before it expires, only while the inviter is still an admin clinician of the clinic, and
+only once: accepting it marks the row accepted in the same transaction as the membership, with a
+conditional update. Admin clinicians and staff see pending invitations and can withdraw them.
+
+Links sent before invitations were single-use carry no invitation id; they are refused with a
+message asking for a new invitation (RETIRED_MESSAGE), since nothing could stop them being reused.
 """
 
 import datetime as dt
@@ -15,10 +20,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from tracker.accounts.services import EmailTaken
 from tracker.audit.services import audit_record
-from tracker.models import AuditEvent, Clinic, ClinicMembership, User
+from tracker.core.emails import absolute_url
+from tracker.models import AuditEvent, Clinic, ClinicianInvitation, ClinicMembership, User
 
 SALT = "tracker.invitations.clinician"
 BAD_LINK_MESSAGE = "This invitation link isn't valid. Check that you copied all of it, or ask for a new invitation."
@@ -27,10 +34,17 @@ WITHDRAWN_MESSAGE = (
     "This invitation is no longer valid: whoever sent it can no longer invite clinicians to this clinic. "
     "Ask the clinic for a new invitation."
 )
+USED_MESSAGE = "This invitation has already been used. Each invitation link works once: ask the clinic for a new one."
+WITHDRAWN_BY_CLINIC_MESSAGE = "The clinic has withdrawn this invitation. Ask its admin clinician for a new one."
+STATE_MESSAGES = {"used": USED_MESSAGE, "withdrawn": WITHDRAWN_BY_CLINIC_MESSAGE, "expired": EXPIRED_MESSAGE}
+RETIRED_MESSAGE = (
+    "This invitation link is from before invitations could be used only once, and no longer works. "
+    "Ask the clinic's admin clinician to send you a new one."
+)
 
 
 class InvitationInvalid(Exception):
-    """A bad, expired or withdrawn link; the message is shown as it is."""
+    """A bad, expired, used or withdrawn link; the message is shown as it is."""
 
 
 class InvitationRefused(Exception):
@@ -39,6 +53,7 @@ class InvitationRefused(Exception):
 
 @dataclass(frozen=True)
 class Invitation:
+    pk: int
     clinic: Clinic
     email: str
     inviter: User
@@ -52,18 +67,40 @@ def max_age() -> dt.timedelta:
     return dt.timedelta(days=settings.CLINICIAN_INVITE_MAX_AGE_DAYS)
 
 
-def clinician_invite_token(*, inviter: User, clinic: Clinic, email: str) -> str:
-    return _signer().sign_object({"c": clinic.pk, "e": email.strip().lower(), "i": inviter.pk})
+def _admin_of(*, clinic: Clinic, user: User) -> bool:
+    admins = ClinicMembership.objects.filter(clinic=clinic, is_admin=True, clinician__is_active=True)
+    return admins.filter(clinician=user).exists()
+
+
+def clinician_invite_token(*, invitation: ClinicianInvitation) -> str:
+    return _signer().sign_object(
+        {"c": invitation.clinic_id, "e": invitation.email, "i": invitation.invited_by_id, "n": invitation.pk}
+    )
+
+
+def clinician_invitation_create(*, inviter: User, clinic: Clinic, email: str) -> ClinicianInvitation:
+    """A new pending invitation; any earlier one still pending for the address is withdrawn,
+    so only the newest link works. Only an admin clinician may invite."""
+    if not _admin_of(clinic=clinic, user=inviter):
+        raise InvitationRefused("Only an admin clinician of this clinic can invite clinicians.")
+    now = timezone.now()
+    email = email.strip().lower()
+    with transaction.atomic():
+        ClinicianInvitation.objects.filter(clinic=clinic, email=email).filter(ClinicianInvitation.usable(now)).update(
+            withdrawn_at=now, withdrawn_by=inviter
+        )
+        invitation = ClinicianInvitation.objects.create(
+            clinic=clinic, email=email, invited_by=inviter, created_at=now, expires_at=now + max_age()
+        )
+        audit_record(actor=inviter, action=AuditEvent.Action.CLINICIAN_INVITED, clinic=clinic, invitation=invitation.pk)
+    return invitation
 
 
 def clinician_invite_send(*, inviter: User, clinic: Clinic, email: str) -> str:
-    """Email a link to `email`; returns the link. Only an admin clinician may invite."""
-    if not ClinicMembership.objects.filter(clinic=clinic, clinician=inviter, is_admin=True).exists():
-        raise InvitationRefused("Only an admin clinician of this clinic can invite clinicians.")
-    token = clinician_invite_token(inviter=inviter, clinic=clinic, email=email)
-    url = settings.SITE_URL + reverse("clinician_invitation", args=[token])
-    send_clinician_invitation(to=email, clinic=clinic, inviter=inviter, url=url)
-    audit_record(actor=inviter, action=AuditEvent.Action.CLINICIAN_INVITED, clinic=clinic)
+    """Email `email` a link that works once; returns the link."""
+    invitation = clinician_invitation_create(inviter=inviter, clinic=clinic, email=email)
+    url = absolute_url(reverse("clinician_invitation", args=[clinician_invite_token(invitation=invitation)]))
+    send_clinician_invitation(to=invitation.email, clinic=clinic, inviter=inviter, url=url)
     return url
 
 
@@ -79,7 +116,7 @@ def send_clinician_invitation(*, to: str, clinic: Clinic, inviter: User, url: st
     message.send()
 
 
-def clinician_invite_read(*, token: str) -> Invitation:
+def _claims(token: str) -> dict:
     try:
         data = _signer().unsign_object(token, max_age=max_age())
     except signing.SignatureExpired:
@@ -93,14 +130,28 @@ def clinician_invite_read(*, token: str) -> Invitation:
         and isinstance(data.get("e"), str)
     ):
         raise InvitationInvalid(BAD_LINK_MESSAGE)
-    membership = (
-        ClinicMembership.objects.select_related("clinic", "clinician")
-        .filter(clinic_id=data["c"], clinician_id=data["i"], is_admin=True, clinician__is_active=True)
+    if "n" not in data:
+        raise InvitationInvalid(RETIRED_MESSAGE)
+    if not isinstance(data["n"], int):
+        raise InvitationInvalid(BAD_LINK_MESSAGE)
+    return data
+
+
+def clinician_invite_read(*, token: str) -> Invitation:
+    data = _claims(token)
+    row = (
+        ClinicianInvitation.objects.select_related("clinic", "invited_by")
+        .filter(pk=data["n"], clinic_id=data["c"], email=data["e"], invited_by_id=data["i"])
         .first()
     )
-    if membership is None:
+    if row is None:
+        raise InvitationInvalid(BAD_LINK_MESSAGE)
+    state = row.state(timezone.now())
+    if state != "usable":
+        raise InvitationInvalid(STATE_MESSAGES[state])
+    if not _admin_of(clinic=row.clinic, user=row.invited_by):
         raise InvitationInvalid(WITHDRAWN_MESSAGE)
-    return Invitation(clinic=membership.clinic, email=data["e"], inviter=membership.clinician)
+    return Invitation(pk=row.pk, clinic=row.clinic, email=row.email, inviter=row.invited_by)
 
 
 def invited_account(*, invitation: Invitation) -> User | None:
@@ -118,9 +169,15 @@ def clinician_invite_accept(*, invitation: Invitation, user: User) -> ClinicMemb
             "This invitation can only be accepted by a clinician account. Ask the clinic to invite "
             "a different email address, or contact the site's staff."
         )
-    membership, created = ClinicMembership.objects.get_or_create(clinic=invitation.clinic, clinician=user)
-    if created:
-        audit_record(actor=user, action=AuditEvent.Action.CLINICIAN_JOINED, clinic=invitation.clinic)
+    now = timezone.now()
+    with transaction.atomic():
+        # Conditional: the link works once, even if it is opened twice at the same moment.
+        pending = ClinicianInvitation.objects.filter(pk=invitation.pk).filter(ClinicianInvitation.usable(now))
+        if not pending.update(used_at=now, used_by=user):
+            raise InvitationRefused(USED_MESSAGE)
+        membership, created = ClinicMembership.objects.get_or_create(clinic=invitation.clinic, clinician=user)
+        if created:
+            audit_record(actor=user, action=AuditEvent.Action.CLINICIAN_JOINED, clinic=invitation.clinic)
     return membership
 
 
@@ -139,3 +196,30 @@ def clinician_signup(*, invitation: Invitation, password: str, first_name: str, 
     except IntegrityError:
         raise EmailTaken(invitation.email) from None
     return user
+
+
+def clinician_invitations_pending(*, clinic: Clinic):
+    """The clinic's invitations that can still be accepted, newest first."""
+    return (
+        ClinicianInvitation.objects.filter(clinic=clinic)
+        .filter(ClinicianInvitation.usable(timezone.now()))
+        .select_related("invited_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def clinician_invitation_withdraw(*, clinic: Clinic, user: User, invitation_id: int) -> bool:
+    """Withdraw a pending invitation; False when there is none. Admin clinicians of the clinic only."""
+    if not _admin_of(clinic=clinic, user=user):
+        raise InvitationRefused("Only an admin clinician of this clinic can withdraw its invitations.")
+    now = timezone.now()
+    with transaction.atomic():
+        pending = ClinicianInvitation.objects.filter(pk=invitation_id, clinic=clinic).filter(
+            ClinicianInvitation.usable(now)
+        )
+        if not pending.update(withdrawn_at=now, withdrawn_by=user):
+            return False
+        audit_record(
+            actor=user, action=AuditEvent.Action.CLINICIAN_INVITATION_WITHDRAWN, clinic=clinic, invitation=invitation_id
+        )
+    return True

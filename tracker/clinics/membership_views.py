@@ -1,10 +1,11 @@
-"""Joining and leaving clinics: patients with a clinic's code, clinicians with a signed link."""
+"""Joining and leaving clinics: patients with a single-use join code, clinicians with a signed link."""
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tracker.accounts.services import EmailTaken
@@ -17,28 +18,28 @@ from tracker.clinics.invitations import (
     clinician_signup,
     invited_account,
 )
-from tracker.clinics.services import (
+from tracker.clinics.join_codes import (
     BAD_CODE_MESSAGE,
-    JoinRefused,
-    clinic_for_code,
-    clinic_join,
-    clinic_leave,
-    current_enrolments,
+    STATE_MESSAGES,
+    clinic_join_with_code,
     format_code,
+    join_code_find,
+    normalise_code,
 )
+from tracker.clinics.services import JoinRefused, clinic_leave, current_enrolments
 from tracker.core.access import patient_required
 
 
 @require_http_methods(["GET", "POST"])
 def join_with_code(request):
-    """The code form on the settings page: go to that clinic's join page."""
+    """The code form on the settings page: go to that code's join page."""
     form = InviteCodeForm(request.POST or request.GET or None)
     if not form.is_bound:
         return render(request, "tracker/join_bad_code.html", {"form": form, "message": None})
     if form.is_valid():
-        clinic = clinic_for_code(code=form.cleaned_data["code"])
-        if clinic is not None:
-            return redirect("join", code=clinic.invite_code)
+        join_code = join_code_find(code=form.cleaned_data["code"])
+        if join_code is not None:
+            return redirect("join", code=join_code.code)
         # Unknown or malformed (it may hold "/" or anything else): say so here, keeping what was typed.
         return render(request, "tracker/join_bad_code.html", {"form": form, "message": BAD_CODE_MESSAGE}, status=404)
     return render(request, "tracker/join_bad_code.html", {"form": form, "message": None}, status=400)
@@ -46,24 +47,38 @@ def join_with_code(request):
 
 @require_http_methods(["GET", "POST"])
 def join(request, code):
-    clinic = clinic_for_code(code=code)
-    if clinic is None:
+    join_code = join_code_find(code=code)
+    if join_code is None:
         form = InviteCodeForm(initial={"code": code})
         return render(request, "tracker/join_bad_code.html", {"form": form, "message": BAD_CODE_MESSAGE}, status=404)
     user = request.user
-    already = user.is_authenticated and current_enrolments(patient=user).filter(clinic=clinic).exists()
     if request.method == "POST":
         if not user.is_authenticated:
             return redirect(f"{reverse('login')}?next={request.path}")
         try:
-            clinic_join(patient=user, clinic=clinic)
+            clinic_join_with_code(patient=user, code=join_code.code)
         except JoinRefused as refused:
             messages.error(request, str(refused))
-            return redirect("join", code=clinic.invite_code)
-        messages.success(request, f"You joined {clinic.name}. You can leave at any time from your settings.")
+            return redirect("join", code=join_code.code)
+        messages.success(request, f"You joined {join_code.clinic.name}. You can leave at any time from your settings.")
         return redirect("settings")
-    context = {"clinic": clinic, "code": format_code(clinic.invite_code), "already": already}
-    return render(request, "tracker/join.html", context)
+    return _join_page(request, join_code)
+
+
+def _join_page(request, join_code):
+    """What the clinic will see, and a button to join; or why this code no longer works."""
+    user = request.user
+    clinic = join_code.clinic
+    already = user.is_authenticated and current_enrolments(patient=user).filter(clinic=clinic).exists()
+    state = join_code.state(timezone.now())
+    used_by_you = state == "used" and user.is_authenticated and join_code.used_by_id == user.pk
+    context = {
+        "clinic": clinic,
+        "code": format_code(normalise_code(join_code.code)),
+        "already": already,
+        "refusal": None if state == "usable" or used_by_you else STATE_MESSAGES[state],
+    }
+    return render(request, "tracker/join.html", context, status=200 if context["refusal"] is None else 410)
 
 
 @patient_required
@@ -126,6 +141,8 @@ def _sign_up_from_invitation(request, invitation, context):
             )
         except EmailTaken:
             form.add_error(None, "An account with this email already exists. Log in to accept.")
+        except InvitationRefused as refused:  # used or withdrawn while the form was open
+            form.add_error(None, str(refused))
         else:
             login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome! You are now a clinician of {invitation.clinic.name}.")

@@ -1,12 +1,11 @@
-"""Clinics: patients joining with a clinic's code and leaving; who sees which clinic.
+"""Clinics: patients joining and leaving; who sees which clinic.
 
 A patient is counted by a clinic from the ISO week they join (in their own
-time zone) until, not including, the week they leave. Each clinic has one
-random invitation code; staff can issue a new one, which retires the old.
+time zone) until, not including, the week they leave. Patients join with a
+single-use code the clinic gives them (tracker/clinics/join_codes.py).
 """
 
 import datetime as dt
-import re
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -17,48 +16,16 @@ from tracker.checkins.rollup import enrolment_refresh_flags
 from tracker.core.locks import lock_patient
 from tracker.core.time import monday_of
 from tracker.models import (
-    INVITE_CODE_ALPHABET,
-    INVITE_CODE_LENGTH,
     AuditEvent,
     Clinic,
     ClinicMembership,
     Enrolment,
     User,
-    new_invite_code,
-)
-
-_CODE_RE = re.compile(f"[{INVITE_CODE_ALPHABET}]{{{INVITE_CODE_LENGTH}}}")
-BAD_CODE_MESSAGE = (
-    "That invitation code doesn't match any clinic. Check it with your clinic: "
-    f"it has {INVITE_CODE_LENGTH} letters and numbers, like ABCD-EFGH-JKLM."
 )
 
 
 class JoinRefused(Exception):
     """The patient cannot join; the message says why."""
-
-
-def normalise_code(raw: str) -> str:
-    """The code as stored: capitals, without the spaces and dashes people type."""
-    return re.sub(r"[\s\-]", "", raw or "").upper()
-
-
-def format_code(code: str) -> str:
-    """ABCDEFGHJKMN -> ABCD-EFGH-JKMN, easier to read out."""
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
-def clinic_for_code(*, code: str) -> Clinic | None:
-    code = normalise_code(code)
-    if not _CODE_RE.fullmatch(code):
-        return None
-    return Clinic.objects.filter(invite_code=code).first()
-
-
-def clinic_issue_new_code(*, clinic: Clinic) -> str:
-    clinic.invite_code = new_invite_code()
-    clinic.save(update_fields=["invite_code"])
-    return clinic.invite_code
 
 
 def current_enrolments(*, patient: User):
@@ -69,27 +36,34 @@ def current_enrolments(*, patient: User):
 
 
 def clinic_join(*, patient: User, clinic: Clinic, now: dt.datetime | None = None) -> Enrolment:
+    """Enrol a patient without a code: for the demo data and tests. Patients join with a code
+    (join_codes.clinic_join_with_code), which is the only way in from the web."""
     if not patient.is_patient:
         raise JoinRefused("Only patient accounts can join a clinic.")
     now = now or timezone.now()
     with transaction.atomic():
         lock_patient(patient_id=patient.pk)
-        previous = Enrolment.objects.filter(patient=patient, clinic=clinic)
-        if previous.filter(left_at__isnull=True).exists():
-            raise JoinRefused(f"You are already a member of {clinic.name}.")
-        joined_on = now.astimezone(patient.tzinfo).date()
-        # A rejoin never reopens weeks an earlier departure closed, even if
-        # the patient has since moved to a time zone further west.
-        last_until = previous.aggregate(last=Max("until_week"))["last"]
-        from_week = max(monday_of(joined_on), last_until or dt.date.min)
-        enrolment = Enrolment(patient=patient, clinic=clinic, joined_at=now, joined_on=joined_on, from_week=from_week)
-        try:
-            with transaction.atomic():
-                enrolment.save()
-        except IntegrityError:
-            raise JoinRefused(f"You are already a member of {clinic.name}.") from None
-        enrolment_refresh_flags(enrolment=enrolment)
-        audit_record(actor=patient, action=AuditEvent.Action.CLINIC_JOINED, clinic=clinic)
+        return enrol(patient=patient, clinic=clinic, now=now)
+
+
+def enrol(*, patient: User, clinic: Clinic, now: dt.datetime, **audit_meta) -> Enrolment:
+    """The enrolment itself. The caller holds the patient's lock, inside a transaction."""
+    previous = Enrolment.objects.filter(patient=patient, clinic=clinic)
+    if previous.filter(left_at__isnull=True).exists():
+        raise JoinRefused(f"You are already a member of {clinic.name}.")
+    joined_on = now.astimezone(patient.tzinfo).date()
+    # A rejoin never reopens weeks an earlier departure closed, even if
+    # the patient has since moved to a time zone further west.
+    last_until = previous.aggregate(last=Max("until_week"))["last"]
+    from_week = max(monday_of(joined_on), last_until or dt.date.min)
+    enrolment = Enrolment(patient=patient, clinic=clinic, joined_at=now, joined_on=joined_on, from_week=from_week)
+    try:
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError:
+        raise JoinRefused(f"You are already a member of {clinic.name}.") from None
+    enrolment_refresh_flags(enrolment=enrolment)
+    audit_record(actor=patient, action=AuditEvent.Action.CLINIC_JOINED, clinic=clinic, **audit_meta)
     return enrolment
 
 

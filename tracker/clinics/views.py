@@ -11,20 +11,27 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from tracker.audit.services import audit_record
 from tracker.clinics.charts import weekly_active_chart
-from tracker.clinics.disclosure import engagement_csv_rows, engagement_report
+from tracker.clinics.disclosure import engagement_report
 from tracker.clinics.engagement import clinic_engagement
+from tracker.clinics.engagement_csv import engagement_csv_rows
 from tracker.clinics.forms import ClinicianInviteForm, DashboardPeriodForm
-from tracker.clinics.invitations import InvitationRefused, clinician_invite_send
-from tracker.clinics.services import clinician_membership, clinician_memberships, format_code
+from tracker.clinics.invitations import (
+    InvitationRefused,
+    clinician_invitation_withdraw,
+    clinician_invitations_pending,
+    clinician_invite_send,
+)
+from tracker.clinics.services import clinician_membership, clinician_memberships
 from tracker.core.spreadsheet import csv_text
 from tracker.core.time import patient_today
 from tracker.models import AuditEvent
 
 
-def _membership_or_404(request, clinic_id):
+def membership_or_404(request, clinic_id):
     membership = clinician_membership(user=request.user, clinic_id=clinic_id)
     if membership is None:
         raise Http404("No such clinic.")
@@ -66,14 +73,12 @@ def _audit_view(request, membership, report, action):
 
 @login_required
 def clinic_dashboard(request, clinic_id):
-    membership = _membership_or_404(request, clinic_id)
+    membership = membership_or_404(request, clinic_id)
     form, valid, report = _report(request, membership)
     _audit_view(request, membership, report, AuditEvent.Action.DASHBOARD_VIEWED)
     context = {
         "membership": membership,
         "clinic": membership.clinic,
-        "invite_code": format_code(membership.clinic.invite_code),
-        "join_url": request.build_absolute_uri(reverse("join", args=[membership.clinic.invite_code])),
         "form": form,
         "report": report,
         "chart": weekly_active_chart(report),
@@ -84,7 +89,7 @@ def clinic_dashboard(request, clinic_id):
 
 @login_required
 def clinic_dashboard_csv(request, clinic_id):
-    membership = _membership_or_404(request, clinic_id)
+    membership = membership_or_404(request, clinic_id)
     form, valid, report = _report(request, membership)
     if not valid:
         messages.error(request, "The period wasn't valid, so nothing was downloaded. Check the period and try again.")
@@ -96,11 +101,27 @@ def clinic_dashboard_csv(request, clinic_id):
     return response
 
 
-@login_required
-def clinic_invite(request, clinic_id):
-    membership = _membership_or_404(request, clinic_id)
+def _admin_membership_or_404(request, clinic_id):
+    membership = membership_or_404(request, clinic_id)
     if not membership.is_admin:
         raise Http404("Only admin clinicians invite clinicians.")
+    return membership
+
+
+@login_required
+@require_POST
+def clinic_invitation_withdraw(request, clinic_id, invitation_id):
+    membership = _admin_membership_or_404(request, clinic_id)
+    if clinician_invitation_withdraw(clinic=membership.clinic, user=request.user, invitation_id=invitation_id):
+        messages.success(request, "Invitation withdrawn: its link no longer works.")
+    else:
+        messages.info(request, "That invitation was already accepted, withdrawn or expired.")
+    return redirect("clinic_invite", clinic_id=clinic_id)
+
+
+@login_required
+def clinic_invite(request, clinic_id):
+    membership = _admin_membership_or_404(request, clinic_id)
     status = 200
     if request.method == "POST":
         form = ClinicianInviteForm(request.POST)
@@ -116,5 +137,9 @@ def clinic_invite(request, clinic_id):
         status = 400
     else:
         form = ClinicianInviteForm()
-    context = {"clinic": membership.clinic, "form": form}
+    context = {
+        "clinic": membership.clinic,
+        "form": form,
+        "pending": clinician_invitations_pending(clinic=membership.clinic),
+    }
     return render(request, "tracker/clinic_invite.html", context, status=status)

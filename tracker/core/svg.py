@@ -20,6 +20,11 @@ LABEL_DROP = 16  # the x-axis labels' baseline, below the axis
 TICK_GAP = 4  # between a y-tick label and the plot
 ZERO_MARK = 2  # the height of a logged zero's mark on the axis
 PLACEHOLDER_SHARE = 0.08  # a placeholder bar's height, as a share of the plot's
+MARK_LABEL_GAP = 4  # between a mark and the label above it
+
+
+def _classes(*names: str) -> str:
+    return " ".join(name for name in names if name)
 
 
 def num(value: float) -> str:
@@ -125,6 +130,15 @@ def axis_rounded(largest, *, at_least: int, divisions: int = 4) -> Axis:
     return Axis(0, high, tuple(high * k / divisions for k in range(divisions + 1)))
 
 
+def axis_whole(largest, *, at_least: int) -> Axis:
+    """axis_rounded for whole things (patients): every tick a whole number, in steps of 1, 2 or 5
+    times a power of ten (2.5 times for an axis up to 2, 20, 200...)."""
+    high = int(axis_rounded(largest, at_least=at_least).high)
+    leading = high // 10 ** math.floor(math.log10(high)) if high else 1
+    divisions = min(4 if leading == 2 else 5, max(high, 1))
+    return Axis(0, high, tuple(range(0, high + 1, max(high // divisions, 1))))
+
+
 class Plot:
     """Maps slot indexes and values to SVG coordinates, and draws the marks of one chart."""
 
@@ -165,19 +179,36 @@ class Plot:
         width = max(self.step * 0.7, 1.0)
         return self.x(index) - width / 2, width
 
-    def bar(self, index: int, value, *, series: str, title: str | None = None) -> str:
-        """A bar from the axis; a zero is a thin mark on the axis, so it differs from no bar at all."""
+    def bar(self, index: int, value, *, series: str, title: str | None = None, extra_css: str = "") -> str:
+        """A bar from the axis; a zero is a thin mark on the axis, so it differs from no bar at all.
+        `extra_css` sets one bar apart (say, a week still in progress)."""
         x, width = self._bar_box(index)
         if value == 0:
-            return rect(x, self.bottom - ZERO_MARK, width, ZERO_MARK, css="chart-zero", title=title)
+            return rect(
+                x, self.bottom - ZERO_MARK, width, ZERO_MARK, css=_classes("chart-zero", extra_css), title=title
+            )
         y = self.y(value)
-        return rect(x, y, width, self.bottom - y, css=f"chart-bar series-{series}", title=title)
+        return rect(x, y, width, self.bottom - y, css=_classes(f"chart-bar series-{series}", extra_css), title=title)
 
-    def placeholder(self, index: int, *, title: str) -> str:
+    def placeholder(self, index: int, *, title: str, extra_css: str = "") -> str:
         """A short outlined bar for a value that exists but is not shown: neither a gap nor a zero."""
         x, width = self._bar_box(index)
-        height = (self.bottom - self.top) * PLACEHOLDER_SHARE
-        return rect(x, self.bottom - height, width, height, css="chart-withheld", title=title)
+        return rect(
+            x,
+            self.placeholder_top,
+            width,
+            self.bottom - self.placeholder_top,
+            css=_classes("chart-withheld", extra_css),
+            title=title,
+        )
+
+    @property
+    def placeholder_top(self) -> float:
+        return self.bottom - (self.bottom - self.top) * PLACEHOLDER_SHARE
+
+    def mark_label(self, index: int, top: float, words: str, *, css: str) -> str:
+        """A word or two just above the mark in slot `index` whose top is at `top`."""
+        return text(self.x(index), top - MARK_LABEL_GAP, words, css=css, anchor="middle")
 
     def line(self, values: Sequence, *, series: str, radius: float, joined: bool = True) -> list[str]:
         """A line through the values, broken at every None, and a dot on every value (dots alone

@@ -20,10 +20,13 @@ from tracker.models.checkins import (
 from tracker.models.clinics import (
     INVITE_CODE_ALPHABET,
     INVITE_CODE_LENGTH,
+    JOIN_CODES_PER_BATCH_MAX,
     RETENTION_WEEKS,
     Clinic,
+    ClinicianInvitation,
     ClinicMembership,
     Enrolment,
+    JoinCode,
     new_invite_code,
 )
 from tracker.models.education import (
@@ -69,6 +72,7 @@ __all__ = [
     "CheckIn",
     "Citation",
     "Clinic",
+    "ClinicianInvitation",
     "ClinicMembership",
     "DOI_RE",
     "Enrolment",
@@ -84,6 +88,8 @@ __all__ = [
     "HOUR_CHOICES",
     "INVITE_CODE_ALPHABET",
     "INVITE_CODE_LENGTH",
+    "JOIN_CODES_PER_BATCH_MAX",
+    "JoinCode",
     "NOTE_MAX_LENGTH",
     "Note",
     "NoteCitation",

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from tracker.models.clinics import Clinic
@@ -12,6 +13,20 @@ class AuditLogIsAppendOnly(Exception):
 
 
 class AuditEventQuerySet(models.QuerySet):
+    def erase_account(self, *, account_id: int) -> tuple[int, int]:
+        """The one way audit events change: erasing a deleted account (tracker/privacy/deletion.py).
+
+        Its own activity (logins, exports, clinic joins and departures...) is deleted. Its security
+        events (AuditEvent.SECURITY_ACTIONS: failed logins, lockouts, password and two-factor
+        changes) stay, for the shape and times of an attack, with every link to the account
+        removed. Returns (kept, deleted).
+        """
+        theirs = models.QuerySet.filter(self, Q(actor_ref=account_id) | Q(metadata__account=account_id))
+        security = theirs.filter(action__in=AuditEvent.SECURITY_ACTIONS)
+        kept = models.QuerySet.update(security, actor=None, actor_ref=None, metadata={})
+        deleted, _ = models.QuerySet.delete(theirs.exclude(action__in=AuditEvent.SECURITY_ACTIONS))
+        return kept, deleted
+
     def update(self, **kwargs):
         raise AuditLogIsAppendOnly("Audit events cannot be updated.")
 
@@ -25,8 +40,10 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """Who did what, to which clinic, when. Never holds health values.
 
-    Written by tracker.audit.services.audit_record only. The copies of the actor's and
-    clinic's ids survive the deletion of either (the foreign keys are set to NULL).
+    Written by tracker.audit.services.audit_record only, and never changed, with one
+    exception: erasing a deleted patient's account (AuditEventQuerySet.erase_account).
+    The copies of the actor's and clinic's ids survive the deletion of a clinic or
+    a clinician (the foreign keys are set to NULL).
     """
 
     class Action(models.TextChoices):
@@ -36,8 +53,11 @@ class AuditEvent(models.Model):
         CHECKIN_VIEWED = "checkin_viewed", "Viewed an individual check-in in the admin"
         CLINIC_JOINED = "clinic_joined", "Joined a clinic"
         CLINIC_LEFT = "clinic_left", "Left a clinic"
+        JOIN_CODES_ISSUED = "join_codes_issued", "Issued patient join codes"
+        JOIN_CODES_WITHDRAWN = "join_codes_withdrawn", "Withdrew unused patient join codes"
         CLINICIAN_INVITED = "clinician_invited", "Invited a clinician"
         CLINICIAN_JOINED = "clinician_joined", "Accepted a clinician invitation"
+        CLINICIAN_INVITATION_WITHDRAWN = "clinician_invitation_withdrawn", "Withdrew a clinician invitation"
         LOGGED_IN = "logged_in", "Logged in"
         LOGIN_FAILED = "login_failed", "Failed to log in"
         LOCKED_OUT = "locked_out", "Locked out after repeated failed logins"
@@ -47,6 +67,16 @@ class AuditEvent(models.Model):
         TWO_FACTOR_OFF = "two_factor_off", "Turned off two-factor authentication"
         DATA_EXPORTED = "data_exported", "Downloaded their own data"
         ACCOUNT_DELETED = "account_deleted", "Deleted their account"
+
+    # Kept, unlinked, when a patient's account is erased; everything else of theirs is deleted.
+    SECURITY_ACTIONS = (
+        Action.LOGIN_FAILED,
+        Action.LOCKED_OUT,
+        Action.PASSWORD_CHANGED,
+        Action.PASSWORD_RESET,
+        Action.TWO_FACTOR_ON,
+        Action.TWO_FACTOR_OFF,
+    )
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -27,16 +27,95 @@ class Clinic(models.Model):
         related_name="clinics",
         blank=True,
     )
-    invite_code = models.CharField(
-        max_length=INVITE_CODE_LENGTH,
-        unique=True,
-        default=new_invite_code,
-        help_text="Patients join with this code. Issue a new one to stop the old code working.",
-    )
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
         return self.name
+
+
+class SingleUse(models.Model):
+    """Something a clinic grants that works once, until it expires or is withdrawn.
+
+    Used with a conditional UPDATE (`filter(usable(now)).update(used_at=..., used_by=...)`), so
+    two people can never both use it. A join code and a clinician invitation (used: accepted).
+    """
+
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True) | Q(withdrawn_at__isnull=True), name="%(class)s_used_or_withdrawn"
+            ),
+        ]
+
+    def state(self, now) -> str:
+        """ "usable", "used", "withdrawn" or "expired"."""
+        if self.used_at is not None:
+            return "used"
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        if self.expires_at <= now:
+            return "expired"
+        return "usable"
+
+    @staticmethod
+    def usable(now) -> Q:
+        return Q(used_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now)
+
+
+class ClinicianInvitation(SingleUse):
+    """An invitation an admin clinician emailed; its signed link names this row and works once.
+
+    Pending until accepted (used), withdrawn (by an admin clinician of the clinic or staff), or expired.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="clinician_invitations")
+    email = models.EmailField(max_length=254, help_text="The invited address, lower-cased.")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta(SingleUse.Meta):
+        indexes = [models.Index(fields=["clinic", "used_at", "withdrawn_at"], name="invitation_clinic_pending")]
+
+    def __str__(self):
+        return f"invitation {self.pk} to {self.clinic}"
+
+
+JOIN_CODES_PER_BATCH_MAX = 50
+
+
+class JoinCode(SingleUse):
+    """One patient's way into a clinic: a random code that works once, until it expires or is withdrawn.
+
+    A clinic's clinicians issue codes in batches (one printable handout per batch) and hand one to
+    each patient; joining uses the code up in the same transaction as the enrolment. A code holds
+    no patient data; `used_by` is set when it is used and cleared if that account is deleted.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="join_codes")
+    code = models.CharField(max_length=INVITE_CODE_LENGTH, unique=True, default=new_invite_code)
+    batch = models.UUIDField(help_text="The codes issued together, printed on one handout.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta(SingleUse.Meta):
+        indexes = [models.Index(fields=["clinic", "batch"], name="join_code_clinic_batch")]
+
+    def __str__(self):
+        return f"join code {self.pk} of {self.clinic}"
 
 
 class ClinicMembership(models.Model):

@@ -1,4 +1,10 @@
-"""Deleting an account: every row of the patient's goes, and one audit record stays."""
+"""Deleting an account: every row of the patient's goes.
+
+What stays: the record that account N was deleted, and when; the account's
+security events (failed logins, lockouts, password and two-factor changes),
+linked to no one; other people's records of what they did (staff looking at
+check-ins keep their trace); and a join code it used, still used, by no one.
+"""
 
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -30,7 +36,9 @@ def account_delete(*, user: User, password: str) -> None:
         # Wait for any save of theirs in flight: the deletion below collects their rows first, so a
         # check-in committed in between would be left pointing at a deleted account.
         lock_patient(patient_id=user.pk)
-        # The one trace kept: that account number N was deleted, and when. No email, no health data.
+        # Erase its audit trail (security events stay, unlinked), then record the deletion: the one
+        # record that names the account, by number. No email, no health data.
+        AuditEvent.objects.erase_account(account_id=user.pk)
         audit_record(actor=None, action=AuditEvent.Action.ACCOUNT_DELETED, account=user.pk)
         Session.objects.filter(session_key__in=list(_sessions_of(user))).delete()
         email = user.email.casefold()

@@ -59,12 +59,12 @@ def test_the_charts_text_alternative_gives_the_range_the_latest_week_and_what_is
     assert _report(weeks).text_summary == (
         "Over the 3 weeks from the week of 2 November 2026 to the week of 16 November 2026, weekly active "
         "patients ranged from 6 (week of 2 Nov) to 10 (week of 16 Nov). In the week of 16 Nov, 10 of 20 "
-        "enrolled patients checked in (50%). 1 week not shown: fewer than 5 patients."
+        "enrolled patients checked in (50%). 1 week not shown: fewer than 5 active patients."
     )
     few = [_week(20, [2, 0, 0, 0, 0, 0, 0], week=WEEK - dt.timedelta(weeks=1)), _week(20, [3, 0, 0, 0, 0, 0, 0])]
     assert _report(few).text_summary == (
-        "Over the 2 weeks from the week of 9 November 2026 to the week of 16 November 2026, every week had "
-        "fewer than 5 active patients or too few enrolled to show."
+        "Over the 2 weeks from the week of 9 November 2026 to the week of 16 November 2026, no finished week's "
+        "count of active patients can be shown. 2 weeks not shown: fewer than 5 active patients."
     )
 
 

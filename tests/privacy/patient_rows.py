@@ -11,6 +11,7 @@ down why not; and `make_full_patient` must give it a row, or
 """
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -21,12 +22,22 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.conftest import NOW
 from tests.factories import PASSWORD, ClinicFactory, UserFactory
 from tracker.audit.services import audit_record
 from tracker.checkins.pauses import pause_add
 from tracker.checkins.services import checkin_save
 from tracker.clinics.services import clinic_join, clinic_leave
-from tracker.models import AuditEvent, ClinicMembership, Note, NoteOpened, ReminderDelivery, User
+from tracker.models import (
+    AuditEvent,
+    ClinicianInvitation,
+    ClinicMembership,
+    JoinCode,
+    Note,
+    NoteOpened,
+    ReminderDelivery,
+    User,
+)
 
 # The section of the export (tracker/privacy/export.py) that holds the patient's rows of each model.
 EXPORTED = {
@@ -39,7 +50,13 @@ EXPORTED = {
 
 # Rows that point at a user and are deliberately not in the export, and why.
 NOT_EXPORTED = {
-    "tracker.AuditEvent.actor": "the practice's append-only record of who did what; kept (SET_NULL) on deletion",
+    "tracker.AuditEvent.actor": "the practice's append-only record of who did what; on deletion the patient's own "
+    "activity is erased and their security events stay unlinked (docs/privacy.md)",
+    "tracker.JoinCode.used_by": "the clinic's single-use credential; the enrolment it made is in clinic_history",
+    "tracker.JoinCode.created_by": "a clinician's record of issuing codes; patients issue none",
+    "tracker.ClinicianInvitation.invited_by": "clinicians inviting clinicians; patients have none",
+    "tracker.ClinicianInvitation.used_by": "clinicians inviting clinicians; patients have none",
+    "tracker.ClinicianInvitation.withdrawn_by": "clinicians inviting clinicians; patients have none",
     "tracker.PatientWeek.patient": "a rollup derived from the check-ins, which are exported",
     "tracker.ClinicMembership.clinician": "clinicians' places in clinics; patients have none",
     "otp_totp.TOTPDevice.user": "a two-factor secret: a credential, not something entered; clinicians and staff",
@@ -109,13 +126,22 @@ class World:
     riverside: object
     hillside: object
     group: Group
+    join_code: JoinCode
+    invitation: ClinicianInvitation
 
 
 def make_world() -> World:
+    riverside = ClinicFactory(name="Riverside")
     return World(
-        riverside=ClinicFactory(name="Riverside"),
+        riverside=riverside,
         hillside=ClinicFactory(name="Hillside"),
         group=Group.objects.create(name="Reviewers"),
+        join_code=JoinCode.objects.create(
+            clinic=riverside, code="ABCDEFGHJKMN", batch=uuid.uuid4(), expires_at=NOW + dt.timedelta(days=30)
+        ),
+        invitation=ClinicianInvitation.objects.create(
+            clinic=riverside, email="doc@example.com", expires_at=NOW + dt.timedelta(days=7)
+        ),
     )
 
 
@@ -177,6 +203,11 @@ def make_full_patient(world: World, now: dt.datetime) -> FullPatient:
         sent_at=dt.datetime(2026, 11, 19, 0, 1, tzinfo=dt.UTC),
     )
     audit_record(actor=erin, action=AuditEvent.Action.DATA_EXPORTED, format="json")
+    # The clinic's own records that name her: a join code she used, and (only clinicians in real
+    # life) a code issued and an invitation sent, used and withdrawn. They existed before her and
+    # stay, unlinked, when she goes.
+    JoinCode.objects.filter(pk=world.join_code.pk).update(used_by=erin, created_by=erin)
+    ClinicianInvitation.objects.filter(pk=world.invitation.pk).update(invited_by=erin, used_by=erin, withdrawn_by=erin)
     # Rows only clinicians and staff have in real life.
     ClinicMembership.objects.create(clinic=world.hillside, clinician=erin)
     TOTPDevice.objects.create(user=erin, name="phone", confirmed=False)

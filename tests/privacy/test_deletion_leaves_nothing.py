@@ -1,6 +1,7 @@
 """Deleting an account leaves every table as it was before the patient existed, but for the audit
-log: the events she caused stay (append-only, their actor set to NULL, a copy of her id kept, as
-the docs say) and one more records the deletion."""
+log: her own activity is erased, her security events (failed logins, lockouts, password and
+two-factor changes) stay with every link to her removed, and one more event records the deletion
+(docs/privacy.md)."""
 
 from django.urls import reverse
 
@@ -15,12 +16,13 @@ def test_deleting_a_patient_brings_every_table_back_to_its_count_before_she_exis
     before = table_counts()
     erin = make_full_patient(world, now=NOW)
     erin_id = erin.user.pk
-    events_of_her_life = AuditEvent.objects.count() - before["tracker.AuditEvent"]
+    security_events = AuditEvent.objects.filter(action__in=AuditEvent.SECURITY_ACTIONS).count()
+    assert security_events  # her mistyped password
 
     response = erin.client.post(reverse("delete_account"), {"password": PASSWORD})
     assert response.status_code == 302
 
-    expected = {**before, "tracker.AuditEvent": before["tracker.AuditEvent"] + events_of_her_life + 1}
+    expected = {**before, "tracker.AuditEvent": before["tracker.AuditEvent"] + security_events + 1}
     changed = {label: (expected[label], count) for label, count in table_counts().items() if count != expected[label]}
     assert changed == {}, "row counts unlike before Erin existed, as {table: (expected, found)}"
     deleted = AuditEvent.objects.filter(action=AuditEvent.Action.ACCOUNT_DELETED).get()
@@ -29,14 +31,17 @@ def test_deleting_a_patient_brings_every_table_back_to_its_count_before_she_exis
     assert erin.other_device.get(reverse("history")).status_code == 302  # her other session is gone
 
 
-def test_the_audit_events_she_caused_stay_without_a_link_to_her(db, frozen_now):
+def test_her_security_events_stay_without_a_link_to_her_and_her_activity_goes(db, frozen_now):
     erin = make_full_patient(make_world(), now=NOW)
     erin_id = erin.user.pk
-    hers = set(AuditEvent.objects.filter(actor_id=erin_id).values_list("pk", flat=True))
-    assert hers
+    security = set(AuditEvent.objects.filter(action__in=AuditEvent.SECURITY_ACTIONS).values_list("pk", flat=True))
+    activity = set(AuditEvent.objects.filter(actor_id=erin_id).values_list("pk", flat=True)) - security
+    assert security
+    assert activity
 
     erin.client.post(reverse("delete_account"), {"password": PASSWORD})
 
-    kept = AuditEvent.objects.filter(pk__in=hers)
-    assert set(kept.values_list("pk", flat=True)) == hers
-    assert set(kept.values_list("actor_id", "actor_ref")) == {(None, erin_id)}
+    kept = AuditEvent.objects.filter(pk__in=security)
+    assert set(kept.values_list("pk", flat=True)) == security
+    assert [(e.actor_id, e.actor_ref, e.metadata) for e in kept] == [(None, None, {})] * len(security)
+    assert not AuditEvent.objects.filter(pk__in=activity).exists()

@@ -199,3 +199,8 @@ def test_the_retention_table_stops_at_this_month():
     ]
     report = _report([_week(20, [10, 0, 0, 0, 0, 0, 0], week=dt.date(2026, 11, 30))], retention)
     assert [row.cohort_month for row in report.retention] == [dt.date(2026, 11, 1)]
+
+
+def test_a_one_week_period_reads_in_the_singular():
+    summary = _report([_week(20, [0, 6, 0, 0, 0, 0, 0], week=WEEK - dt.timedelta(weeks=1))]).text_summary
+    assert summary.startswith("Over the 1 week from the week of 9 November 2026 to the week of 9 November 2026,")

@@ -237,7 +237,7 @@ def _text_summary(rows: list, *, n: int) -> str:
     shown = [row for row in rows if not row.active.withheld]
     finished = [row for row in shown if not row.in_progress]
     first, last = rows[0].week_start, rows[-1].week_start
-    span = f"Over the {len(rows)} weeks from the week of {first:%-d %B %Y} to the week of {last:%-d %B %Y}"
+    span = f"Over the {_weeks(len(rows))} from the week of {first:%-d %B %Y} to the week of {last:%-d %B %Y}"
     if finished:
         low = min(finished, key=lambda row: row.active.value)
         high = max(finished, key=lambda row: row.active.value)

@@ -1,9 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
+from tracker.accounts import session_views as signed_in
 from tracker.accounts import twofactor_views as security
 from tracker.accounts import views as account
-from tracker.accounts.forms import EmailAuthenticationForm
 from tracker.checkins import dashboard_views as dashboard
 from tracker.checkins import views as patient
 from tracker.clinics import membership_views as membership
@@ -22,6 +22,8 @@ urlpatterns = [
     path("checkin/<isodate:day>/", patient.checkin_day, name="checkin_day"),
     path("history/", patient.history, name="history"),
     path("settings/", account.account_settings, name="settings"),
+    path("settings/sessions/", signed_in.signed_in_list, name="signed_in"),
+    path("settings/sessions/sign-out-everywhere/", signed_in.sign_out_everywhere, name="sign_out_everywhere"),
     path("settings/data/", data.my_data, name="my_data"),
     path("settings/data/export.json", data.export_json, name="export_json"),
     path("settings/data/export-csv.zip", data.export_csv, name="export_csv"),
@@ -45,12 +47,9 @@ urlpatterns = [
     path("clinics/<int:clinic_id>/leave/", membership.leave, name="leave_clinic"),
     # Accounts: sign-up is ours; the rest are Django's own flows, styled.
     path("accounts/signup/", account.signup, name="signup"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", account.RememberingLoginView.as_view(), name="login"),
+    path("accounts/logout/", account.StorageClearingLogoutView.as_view(), name="logout"),
+    path("accounts/confirm-password/", account.password_confirm, name="password_confirm"),
     path("accounts/password/change/", account.AuditedPasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),

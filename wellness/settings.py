@@ -188,6 +188,10 @@ SESSION_IDLE_MINUTES_STAFF = env_int("SESSION_IDLE_MINUTES_STAFF", 30)
 SESSION_IDLE_MINUTES_PATIENT = env_int("SESSION_IDLE_MINUTES_PATIENT", 60)
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+# "Keep me signed in on this device" (patients only): this many days from the last visit.
+SESSION_REMEMBER_DAYS = env_int("SESSION_REMEMBER_DAYS", 30)
+# Sensitive actions ask for the password again unless it was entered this recently.
+PASSWORD_RECENT_MINUTES = env_int("PASSWORD_RECENT_MINUTES", 15)
 
 # Two-factor (TOTP) for clinicians and staff; required for staff in production.
 OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", default=not DEBUG)

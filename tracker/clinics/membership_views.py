@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from tracker.accounts.reauth import recent_password_required
 from tracker.accounts.services import EmailTaken
 from tracker.clinics.forms import ClinicianSignupForm, InviteCodeForm
 from tracker.clinics.invitations import (
@@ -45,6 +46,7 @@ def join_with_code(request):
 
 
 @require_http_methods(["GET", "POST"])
+@recent_password_required(methods={"POST"})
 def join(request, code):
     clinic = clinic_for_code(code=code)
     if clinic is None:
@@ -68,6 +70,7 @@ def join(request, code):
 
 @patient_required
 @require_http_methods(["GET", "POST"])
+@recent_password_required(methods={"POST"})
 def leave(request, clinic_id):
     enrolment = current_enrolments(patient=request.user).filter(clinic_id=clinic_id).first()
     if enrolment is None:
@@ -80,6 +83,7 @@ def leave(request, clinic_id):
 
 
 @require_http_methods(["GET", "POST"])
+@recent_password_required(methods={"POST"})
 def clinician_invitation(request, token):
     try:
         invitation = clinician_invite_read(token=token)

@@ -35,6 +35,14 @@ MATRIX = {
     "dashboard": PATIENTS_ONLY,
     "today": PATIENTS_ONLY,
     "checkin_day": PATIENTS_ONLY,
+    "checkin_saved": PATIENTS_ONLY | {"bob": "redirect"},  # Bob has no check-in that day: off to log it
+    "checkin_sync": PATIENTS_ONLY,
+    # The installable app's files hold nothing personal: the same for everyone.
+    "service_worker": ANYONE,
+    "manifest": ANYONE,
+    "favicon": dict.fromkeys(PERSONAS, "redirect"),
+    "offline": ANYONE,
+    "offline_form": ANYONE,
     "history": PATIENTS_ONLY,
     "settings": LOGGED_IN,
     "signed_in": LOGGED_IN,
@@ -104,6 +112,7 @@ def world(db, frozen_now):
     users = {"alice": alice, "bob": bob, "charlie": charlie, "dora": dora, "staff": staff}
     args = {
         "checkin_day": [dt.date(2026, 11, 26)],
+        "checkin_saved": [dt.date(2026, 11, 27)],
         "learn_note": ["sleep"],
         "clinic_dashboard": [clinic_a.pk],
         "clinic_dashboard_csv": [clinic_a.pk],

@@ -11,15 +11,24 @@ from tracker.clinics import views as clinician
 from tracker.core.converters import IsoDateConverter
 from tracker.education import views as learn
 from tracker.privacy import views as data
+from tracker.pwa import views as pwa
 from tracker.reminders import views as reminders
 
 register_converter(IsoDateConverter, "isodate")
 
 urlpatterns = [
     path("", account.home, name="home"),
+    # The installable app: its worker at the root scope, its manifest, icon and offline pages.
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
+    path("offline/", pwa.offline, name="offline"),
+    path("today/offline-form/", pwa.offline_form, name="offline_form"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("today/", patient.today, name="today"),
     path("checkin/<isodate:day>/", patient.checkin_day, name="checkin_day"),
+    path("checkin/<isodate:day>/saved/", patient.checkin_saved, name="checkin_saved"),
+    path("checkin/sync/", patient.checkin_sync, name="checkin_sync"),
     path("history/", patient.history, name="history"),
     path("settings/", account.account_settings, name="settings"),
     path("settings/sessions/", signed_in.signed_in_list, name="signed_in"),

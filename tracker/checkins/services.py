@@ -123,6 +123,6 @@ def checkins_for_patient(*, patient: User):
     return CheckIn.objects.filter(patient=patient).order_by("-day")
 
 
-def days_logged(*, patient: User, days: list[dt.date]) -> set[dt.date]:
-    """Which of `days` already have a check-in (one query)."""
-    return set(CheckIn.objects.filter(patient=patient, day__in=days).values_list("day", flat=True))
+def checkins_in_window(*, patient: User, days: list[dt.date]) -> dict[dt.date, CheckIn]:
+    """The patient's check-ins on `days`, by day (one query)."""
+    return {checkin.day: checkin for checkin in CheckIn.objects.filter(patient=patient, day__in=days)}

@@ -249,3 +249,25 @@ def test_a_staff_member_is_not_kept_signed_in(client, db, traveller):
     _login(client, staff.email, remember=True)
     assert not client.session.get("session_remembered")
     assert not UserSession.objects.get().remembered
+
+
+def test_the_migration_gives_sessions_from_before_it_a_row(db, alice, bob, traveller):
+    import importlib
+
+    from django.apps import apps
+
+    old, bobs = Client(), Client()
+    _login(old, alice.email)
+    _login(bobs, bob.email)
+    UserSession.objects.all().delete()
+    Client().get(reverse("login"))  # an anonymous session: no row
+    importlib.import_module("tracker.migrations.0006_user_sessions").record_existing_sessions(apps, None)
+    assert dict(UserSession.objects.values_list("session_key", "user__email")) == {
+        old.session.session_key: alice.email,
+        bobs.session.session_key: bob.email,
+    }
+    laptop = Client()
+    _login(laptop, alice.email)
+    laptop.post(reverse("sign_out_everywhere"))
+    assert not _signed_in(old)
+    assert _signed_in(bobs)

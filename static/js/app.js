@@ -7,6 +7,12 @@
   const SYNC_URL = "/checkin/sync/";
   const JSON_HEADERS = { Accept: "application/json" };
 
+  // The menu button on narrow screens: Bootstrap's collapse classes, without Bootstrap's 80 KB script.
+  document.querySelectorAll(".navbar-toggler[aria-controls]").forEach((button) => {
+    const menu = document.getElementById(button.getAttribute("aria-controls"));
+    button.addEventListener("click", () => button.setAttribute("aria-expanded", String(menu.classList.toggle("show"))));
+  });
+
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js").catch(() => {}); // the site works without it
   }

@@ -165,6 +165,15 @@ def test_the_steps_move_by_a_quarter_hour_and_a_serving(phone):
     assert fruit.input_value() == "2"
 
 
+def test_the_phone_menu_opens_without_bootstraps_script(phone):
+    phone.goto("/today/")
+    history = phone.get_by_role("link", name="History")
+    assert not history.is_visible()
+    phone.get_by_role("button", name="Show menu").tap()
+    assert history.is_visible()
+    assert phone.get_by_role("button", name="Show menu").get_attribute("aria-expanded") == "true"
+
+
 def test_the_new_controls_pass_axe(phone):
     phone.goto("/today/")
     phone.get_by_role("button", name="7 hours").tap()  # a pressed chip, a chosen answer

@@ -135,7 +135,7 @@ def test_every_control_is_at_least_44_by_44(phone):
     phone.goto("/today/")
     controls = phone.locator(
         ".checkin-form .seg-item input, .checkin-form .not-answered input, .checkin-form button:visible, "
-        ".checkin-form select, .checkin-form input[type=number], .save-bar a"
+        ".checkin-form select, .checkin-form input[type=number], .save-bar a, .day-strip a, .navbar-toggler"
     )
     assert controls.count() > 30
     for index in range(controls.count()):

@@ -1,6 +1,7 @@
 """Sensitive actions ask for the password again unless it was entered in the last 15 minutes."""
 
 import datetime as dt
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -66,34 +67,38 @@ def _did_it(case, alice, clinic, response):
     return response.status_code == 200
 
 
-@pytest.mark.parametrize("case", sorted(SENSITIVE))
-def test_a_sensitive_action_asks_for_the_password_after_15_minutes(client, alice, traveller, case):
+@pytest.fixture(params=sorted(SENSITIVE))
+def sensitive(request, client, alice, traveller):
+    """One sensitive action, Alice logged in (with her password) just now."""
     clinic = ClinicFactory()
-    method, url, data, back = SENSITIVE[case](alice, clinic)
+    method, url, data, back = SENSITIVE[request.param](alice, clinic)
     _login(client, alice.email)
+    return SimpleNamespace(
+        act=lambda: getattr(client, method)(url, data),
+        did_it=lambda response: _did_it(request.param, alice, clinic, response),
+        back=back,
+    )
+
+
+def test_a_sensitive_action_asks_for_the_password_after_15_minutes(client, traveller, sensitive):
     traveller.shift(dt.timedelta(minutes=15, seconds=1))
-    response = getattr(client, method)(url, data)
+    response = sensitive.act()
     assert response.status_code == 302
     location = urlsplit(response["Location"])
     assert location.path == reverse("password_confirm")
-    assert parse_qs(location.query)["next"] == [back]
-    assert not _did_it(case, alice, clinic, response)
+    assert parse_qs(location.query)["next"] == [sensitive.back]
+    assert not sensitive.did_it(response)
     # Confirming the password leads back to the page, and the action then goes through.
     confirmed = client.post(response["Location"], {"password": PASSWORD})
-    assert confirmed["Location"] == back
-    response = getattr(client, method)(url, data)
-    assert _did_it(case, alice, clinic, response)
+    assert confirmed["Location"] == sensitive.back
+    assert sensitive.did_it(sensitive.act())
 
 
-@pytest.mark.parametrize("case", sorted(SENSITIVE))
-def test_a_sensitive_action_goes_through_within_15_minutes_of_the_password(client, alice, traveller, case):
-    clinic = ClinicFactory()
-    method, url, data, _ = SENSITIVE[case](alice, clinic)
-    _login(client, alice.email)
+def test_a_sensitive_action_goes_through_within_15_minutes_of_the_password(traveller, sensitive):
     traveller.shift(dt.timedelta(minutes=14, seconds=59))
-    response = getattr(client, method)(url, data)
+    response = sensitive.act()
     assert not response.get("Location", "").startswith(reverse("password_confirm"))
-    assert _did_it(case, alice, clinic, response)
+    assert sensitive.did_it(response)
 
 
 def test_confirming_restarts_the_15_minutes(client, alice, traveller):

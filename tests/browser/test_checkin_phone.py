@@ -366,3 +366,45 @@ def test_a_kept_check_in_the_server_refuses_stays_visible_until_removed_and_logo
     page.wait_for_url("**/accounts/login/")
     assert page.evaluate("CheckinQueue.all()") == []
     assert page.evaluate("CheckinQueue.owner()") is None
+
+
+# --- Without JavaScript ---------------------------------------------------------------------------
+
+
+def test_without_javascript_the_check_in_still_works_and_same_as_yesterday_is_still_3_taps(browser, live_server):
+    context = browser.new_context(
+        viewport=PHONE, base_url=live_server.url, is_mobile=True, has_touch=True, java_script_enabled=False
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        patient = UserFactory(email="noscript@example.com")
+        today = patient_today(patient=patient)
+        CheckInFactory(patient=patient, day=today - dt.timedelta(days=1), stress=7)
+        log_in_remembered(page, patient.email)
+        thumb = Thumb(page)
+        thumb.tap(page.get_by_role("link", name="Log today's check-in"), navigates=True)
+        assert page.get_by_role("button", name="8 hours").count() == 0  # no quick choices without the script
+        thumb.tap(page.get_by_role("link", name="Same as yesterday"), navigates=True)
+        page.get_by_text("Filled in from your check-in for yesterday.").wait_for()
+        assert not CheckIn.objects.filter(day=today).exists()
+        thumb.tap(page.get_by_role("button", name="Save check-in"), navigates=True)
+        page.get_by_text("Saved your check-in for today").wait_for()
+        assert thumb.taps == 3
+        assert CheckIn.objects.get(day=today).stress == 7
+
+        page.goto("/today/")
+        page.get_by_label("Hours of sleep last night").select_option("6.75")
+        page.get_by_label("5 – Very good").check()
+        page.get_by_role("group", name="Stress today").get_by_label("Not answered").check()
+        page.get_by_label("Servings of omega-3-rich foods today").fill("2")
+        page.get_by_role("group", name="Did you take your usual omega-3 supplement today?").get_by_label(
+            "No", exact=True
+        ).check()
+        page.get_by_role("button", name="Save check-in").click()
+        page.get_by_text("Saved your check-in for today").wait_for()
+        checkin = CheckIn.objects.get(day=today)
+        assert (checkin.sleep_hours, checkin.sleep_quality, checkin.stress) == (Decimal("6.75"), 5, None)
+        assert (checkin.omega3_servings, checkin.omega3_supplement) == (2, False)
+    finally:
+        context.close()

@@ -12,8 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import CheckInFactory
-from tracker.checkins.services import EMPTY_CHECKIN_MESSAGE
-from tracker.checkins.views import queue_owner
+from tracker.checkins.services import EMPTY_CHECKIN_MESSAGE, queue_owner
 from tracker.models import CheckIn
 
 TODAY = dt.date(2026, 11, 27)  # Alice is in New York; NOW is 10:00 there.
@@ -221,7 +220,7 @@ def _token(client):
 
 def test_the_sync_endpoint_gives_a_fresh_token_and_the_owner_tag(csrf_client, alice, bob):
     body = csrf_client.get(reverse("checkin_sync")).json()
-    assert body["owner"] == queue_owner(alice) != queue_owner(bob)
+    assert body["owner"] == queue_owner(user=alice) != queue_owner(user=bob)
     assert re.fullmatch(r"[0-9a-f]{24}", body["owner"])  # opaque: no id, no name
     assert len(body["csrfToken"]) == 64
 
@@ -285,3 +284,18 @@ def test_the_sync_endpoint_is_for_a_logged_in_patient(client, charlie):
     assert client.get(reverse("checkin_sync"))["Location"].startswith(reverse("login"))
     client.force_login(charlie)
     assert client.get(reverse("checkin_sync")).status_code == 403
+
+
+def test_a_day_outside_the_window_still_shows_which_days_are_logged(alice_client, alice):
+    CheckInFactory(patient=alice, day=YESTERDAY)
+    html = alice_client.get(reverse("checkin_day", args=[TODAY - dt.timedelta(days=30)])).content.decode()
+    assert 'Yesterday<span class="visually-hidden">, logged</span>' in html
+    assert "data-fill=" not in html
+
+
+def test_same_as_yesterday_fills_only_a_day_still_to_log(alice_client, alice):
+    CheckInFactory(patient=alice, day=YESTERDAY, stress=6)
+    CheckInFactory(patient=alice, day=TODAY, stress=2)
+    html = alice_client.get(reverse("today") + "?fill=previous").content.decode()
+    assert 'name="stress" value="2" id="id_stress_2" checked' in html
+    assert "Filled in from" not in html

@@ -142,6 +142,16 @@ class CheckInForm(forms.Form):
         return cleaned
 
     @classmethod
+    def control_values(cls, checkin) -> dict[str, str]:
+        """A check-in's answers as the controls hold them ("7.25", "4", "True", ""), for a script
+        to fill the form with ("same as yesterday")."""
+        values = {}
+        for name in FACTOR_FIELDS:
+            shown = cls.base_fields[name].widget.format_value(getattr(checkin, name))
+            values[name] = (shown[0] if shown else "") if isinstance(shown, list) else (shown or "")
+        return values
+
+    @classmethod
     def initial_from(cls, checkin, *, with_note=True):
         """A check-in's answers as the form's initial values ("same as yesterday" leaves the note)."""
         if checkin is None:

@@ -9,6 +9,7 @@ from functools import cache, partial
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from tracker.checkins.rollup import rollup_statements_after_save
 from tracker.core.locks import lock_patient_statements
@@ -126,3 +127,9 @@ def checkins_for_patient(*, patient: User):
 def checkins_in_window(*, patient: User, days: list[dt.date]) -> dict[dt.date, CheckIn]:
     """The patient's check-ins on `days`, by day (one query)."""
     return {checkin.day: checkin for checkin in CheckIn.objects.filter(patient=patient, day__in=days)}
+
+
+def queue_owner(*, user: User) -> str:
+    """An opaque tag of the patient, stored with a check-in kept on a phone while offline, so one
+    patient's check-in is never sent while someone else is logged in on the same phone."""
+    return salted_hmac("tracker.checkins.queue-owner", str(user.pk)).hexdigest()[:24]

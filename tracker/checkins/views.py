@@ -9,7 +9,6 @@ from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
@@ -23,14 +22,14 @@ from tracker.checkins.services import (
     checkins_in_window,
     day_refusal,
     editable_days,
+    queue_owner,
 )
 from tracker.checkins.streaks import patient_streaks
 from tracker.checkins.summaries import value_text
-from tracker.checkins.widgets import hours_value
 from tracker.core.access import patient_required
 from tracker.core.time import patient_today
 from tracker.education.notes import note_after_checkin, note_card
-from tracker.models import FACTOR_FIELDS, FIELDS
+from tracker.models import FIELDS
 
 HISTORY_PAGE_SIZE = 20
 
@@ -47,12 +46,6 @@ def _checkin_url(day, today_):
     if day == today_:
         return reverse("today")
     return reverse("checkin_day", args=[day])
-
-
-def queue_owner(user) -> str:
-    """An opaque tag for the patient, stored with a check-in kept on the phone, so one patient's
-    queued check-in is never sent while someone else is logged in on the same phone."""
-    return salted_hmac("tracker.checkins.queue-owner", str(user.pk)).hexdigest()[:24]
 
 
 @patient_required
@@ -84,23 +77,27 @@ def _checkin_page(request, day):
 
 def _render_checkin(request, day, today_, *, form, refusal, status):
     window = editable_days(patient=request.user)
-    recent = {} if refusal else checkins_in_window(patient=request.user, days=window)
-    previous = next((recent[d] for d in sorted(recent, reverse=True) if d < day), None)
+    recent = checkins_in_window(patient=request.user, days=window)
+    # "Same as yesterday": offered on a day still to log, from the last check-in before it.
+    previous = None
+    if not refusal and day not in recent:
+        previous = next((recent[d] for d in sorted(recent, reverse=True) if d < day), None)
     fill = previous if request.GET.get("fill") == "previous" and form is None else None
     if form is None:
-        initial = (
-            CheckInForm.initial_from(previous, with_note=False) if fill else CheckInForm.initial_from(recent.get(day))
+        form = CheckInForm(
+            initial=CheckInForm.initial_from(fill, with_note=False)
+            if fill
+            else CheckInForm.initial_from(recent.get(day))
         )
-        form = CheckInForm(initial=initial)
     context = {
         "day": day,
         "day_label": _day_label(day, today_),
         "is_today": day == today_,
         "form": form,
         "refusal": refusal,
-        "owner": queue_owner(request.user),
+        "owner": queue_owner(user=request.user),
         "empty_message": EMPTY_CHECKIN_MESSAGE,
-        "previous": _same_as(previous, today_) if previous and day not in recent else None,
+        "previous": _same_as(previous, today_) if previous else None,
         "fill": _same_as(fill, today_) if fill else None,
         "days": [
             {"day": d, "label": _day_label(d, today_), "logged": d in recent, "url": _checkin_url(d, today_)}
@@ -111,15 +108,9 @@ def _render_checkin(request, day, today_, *, form, refusal, status):
 
 
 def _same_as(checkin, today_):
-    """ "Same as yesterday": the last check-in's answers (not its note), for the form to take."""
     label = _day_label(checkin.day, today_)
     label = label.lower() if label in ("Today", "Yesterday") else label
-    values = {name: getattr(checkin, name) for name in FACTOR_FIELDS}
-    values = {
-        name: "" if value is None else hours_value(value) if name == "sleep_hours" else str(value)
-        for name, value in values.items()
-    }
-    return {"label": label, "values_json": json.dumps(values)}
+    return {"label": label, "values_json": json.dumps(CheckInForm.control_values(checkin))}
 
 
 def _saved_url(checkin):
@@ -153,7 +144,7 @@ def checkin_sync(request):
     """For static/js/app.js. GET: a fresh CSRF token and the queue-owner tag. POST: save one check-in
     kept on the phone while offline, for the day it was made on; the answer says what happened."""
     if request.method == "GET":
-        return JsonResponse({"csrfToken": get_token(request), "owner": queue_owner(request.user)})
+        return JsonResponse({"csrfToken": get_token(request), "owner": queue_owner(user=request.user)})
     try:
         day = dt.date.fromisoformat(request.POST.get("day", ""))
     except ValueError:

@@ -271,3 +271,19 @@ def test_the_migration_gives_sessions_from_before_it_a_row(db, alice, bob, trave
     laptop.post(reverse("sign_out_everywhere"))
     assert not _signed_in(old)
     assert _signed_in(bobs)
+
+
+def test_a_password_reset_by_email_ends_every_session(client, alice, traveller):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    phone = Client(HTTP_USER_AGENT=ANDROID_CHROME)
+    _login(phone, alice.email, remember=True)
+    alice.refresh_from_db()  # the token covers the last login
+    uid = urlsafe_base64_encode(force_bytes(alice.pk))
+    form_url = client.get(reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(alice)]))
+    new = "a brand new passphrase"
+    assert client.post(form_url["Location"], {"new_password1": new, "new_password2": new}).status_code == 302
+    assert not _signed_in(phone)
+    assert not UserSession.objects.exists()

@@ -35,6 +35,14 @@ MATRIX = {
     "dashboard": PATIENTS_ONLY,
     "today": PATIENTS_ONLY,
     "checkin_day": PATIENTS_ONLY,
+    "checkin_saved": PATIENTS_ONLY | {"bob": "redirect"},  # Bob has no check-in that day: off to log it
+    "checkin_sync": PATIENTS_ONLY,
+    # The installable app's files hold nothing personal: the same for everyone.
+    "service_worker": ANYONE,
+    "manifest": ANYONE,
+    "favicon": dict.fromkeys(PERSONAS, "redirect"),
+    "offline": ANYONE,
+    "offline_form": ANYONE,
     "history": PATIENTS_ONLY,
     "patterns": PATIENTS_ONLY,
     "summary": PATIENTS_ONLY,
@@ -44,6 +52,9 @@ MATRIX = {
     "pause_end": only(set(), 403, anonymous="login", alice=405, bob=405),
     "pause_remove": only(set(), 403, anonymous="login", alice=405, bob=405),
     "settings": LOGGED_IN,
+    "signed_in": LOGGED_IN,
+    "sign_out_everywhere": only(set(), 405, anonymous="login"),
+    "password_confirm": LOGGED_IN,
     "my_data": PATIENTS_ONLY,
     "export_json": PATIENTS_ONLY,
     "export_csv": PATIENTS_ONLY,
@@ -115,6 +126,7 @@ def world(db, frozen_now):
     users = {"alice": alice, "bob": bob, "charlie": charlie, "dora": dora, "staff": staff}
     args = {
         "checkin_day": [dt.date(2026, 11, 26)],
+        "checkin_saved": [dt.date(2026, 11, 27)],
         "learn_note": ["sleep"],
         "clinic_dashboard": [clinic_a.pk],
         "clinic_dashboard_csv": [clinic_a.pk],

@@ -1,9 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
+from tracker.accounts import session_views as signed_in
 from tracker.accounts import twofactor_views as security
 from tracker.accounts import views as account
-from tracker.accounts.forms import EmailAuthenticationForm
 from tracker.checkins import dashboard_views as dashboard
 from tracker.checkins import insight_views as insight
 from tracker.checkins import pause_views as pausing
@@ -14,15 +14,24 @@ from tracker.clinics import views as clinician
 from tracker.core.converters import IsoDateConverter
 from tracker.education import views as learn
 from tracker.privacy import views as data
+from tracker.pwa import views as pwa
 from tracker.reminders import views as reminders
 
 register_converter(IsoDateConverter, "isodate")
 
 urlpatterns = [
     path("", account.home, name="home"),
+    # The installable app: its worker at the root scope, its manifest, icon and offline pages.
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
+    path("offline/", pwa.offline, name="offline"),
+    path("today/offline-form/", pwa.offline_form, name="offline_form"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("today/", patient.today, name="today"),
     path("checkin/<isodate:day>/", patient.checkin_day, name="checkin_day"),
+    path("checkin/<isodate:day>/saved/", patient.checkin_saved, name="checkin_saved"),
+    path("checkin/sync/", patient.checkin_sync, name="checkin_sync"),
     path("history/", patient.history, name="history"),
     path("patterns/", insight.patterns, name="patterns"),
     path("summary/", insight.summary, name="summary"),
@@ -30,6 +39,8 @@ urlpatterns = [
     path("pauses/<int:pause_id>/end/", pausing.pause_end, name="pause_end"),
     path("pauses/<int:pause_id>/remove/", pausing.pause_delete, name="pause_remove"),
     path("settings/", account.account_settings, name="settings"),
+    path("settings/sessions/", signed_in.signed_in_list, name="signed_in"),
+    path("settings/sessions/sign-out-everywhere/", signed_in.sign_out_everywhere, name="sign_out_everywhere"),
     path("settings/data/", data.my_data, name="my_data"),
     path("settings/data/export.json", data.export_json, name="export_json"),
     path("settings/data/export-csv.zip", data.export_csv, name="export_csv"),
@@ -70,12 +81,9 @@ urlpatterns = [
     # Accounts: sign-up is ours; the rest are Django's own flows, styled.
     path("accounts/signup/", account.signup, name="signup"),
     path("accounts/signup/sent/", account.signup_sent, name="signup_sent"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", account.RememberingLoginView.as_view(), name="login"),
+    path("accounts/logout/", account.StorageClearingLogoutView.as_view(), name="logout"),
+    path("accounts/confirm-password/", account.password_confirm, name="password_confirm"),
     path("accounts/password/change/", account.AuditedPasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/password/reset/", account.PasswordResetRequestView.as_view(), name="password_reset"),

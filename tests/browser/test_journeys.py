@@ -58,9 +58,9 @@ def test_a_new_patient_signs_up_checks_in_and_edits_yesterday(page):
     # First check-in.
     page.goto("/today/")
     page.get_by_role("heading", name="Today").wait_for()
-    page.get_by_label("Hours of sleep last night").fill("7.25")
+    page.get_by_label("Hours of sleep last night").select_option("7.25")
     page.get_by_label("4 – Good").check()
-    page.get_by_label("Stress today").select_option("3")
+    page.get_by_role("group", name="Stress today").get_by_label("3", exact=True).check()
     page.get_by_label("Servings of fruit and vegetables today").fill("5")
     page.get_by_label("Private note (optional)").fill("First day")
     page.get_by_role("button", name="Save check-in").click()
@@ -80,7 +80,7 @@ def test_a_new_patient_signs_up_checks_in_and_edits_yesterday(page):
 
     # Yesterday, from the day strip.
     page.get_by_role("link", name="Yesterday").click()
-    page.get_by_label("Stress today").select_option("6")
+    page.get_by_role("group", name="Stress today").get_by_label("6", exact=True).check()
     page.get_by_role("button", name="Save check-in").click()
     page.get_by_text("Saved your check-in for yesterday").wait_for()
 
@@ -91,7 +91,7 @@ def test_a_new_patient_signs_up_checks_in_and_edits_yesterday(page):
         today - dt.timedelta(days=1): 6,
     }
 
-    page.get_by_role("link", name="Dashboard").click()
+    page.get_by_role("link", name="Dashboard", exact=True).click()
     page.get_by_role("heading", name="This week").wait_for()
     assert page.locator("svg.chart").count() >= 1
     audit_accessibility(page)
@@ -110,12 +110,12 @@ def test_bad_input_shows_a_message_and_keeps_what_was_typed(page):
     UserFactory(email="alice@example.com")
     log_in(page, "alice@example.com", PASSWORD)
     page.goto("/today/")
-    page.get_by_label("Hours of sleep last night").fill("25")
+    page.get_by_label("Servings of fruit and vegetables today").fill("25")
     page.get_by_label("Private note (optional)").fill("keep these words")
     page.get_by_role("button", name="Save check-in").click()
-    page.get_by_text("Enter a number from 0 to 24 hours.").wait_for()
+    page.get_by_text("Enter a number from 0 to 20 servings.").wait_for()
     assert page.get_by_label("Private note (optional)").input_value() == "keep these words"
-    assert page.get_by_label("Hours of sleep last night").input_value() == "25"
+    assert page.get_by_label("Servings of fruit and vegetables today").input_value() == "25"
     audit_accessibility(page)
     screenshot(page, "checkin-error")
     assert not CheckIn.objects.exists()
@@ -184,10 +184,12 @@ def test_the_checkin_form_fits_a_phone_without_zooming(phone):
     log_in(phone, "alice@example.com", PASSWORD)
     phone.goto("/today/")
     width = phone.viewport_size["width"]
-    for name in ["sleep_hours", "stress", "omega3_servings", "fruit_veg_servings", "note", "save"]:
-        box = phone.locator(f"[name={name}]").bounding_box()
-        assert box["x"] >= 0, name
-        assert box["x"] + box["width"] <= width, name
+    controls = ["[name=sleep_hours]", "[name=omega3_servings]", "[name=fruit_veg_servings]", "[name=note]"]
+    controls += ["[name=save]", "label[for=id_stress_0]", "label[for=id_stress_10]", "label[for=id_stress_5]"]
+    for selector in controls:
+        box = phone.locator(selector).bounding_box()
+        assert box["x"] >= 0, selector
+        assert box["x"] + box["width"] <= width, selector
     # Inputs at 16px or more: phones don't zoom in when they take focus.
     font_size = phone.locator("[name=sleep_hours]").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert font_size >= 16

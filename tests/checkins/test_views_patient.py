@@ -52,7 +52,8 @@ def test_it_records_todays_checkin(alice_client, alice):
 def test_it_shows_the_saved_values_when_reopening_the_day(alice_client, alice):
     CheckInFactory(patient=alice, day=TODAY, stress=8, note="tired")
     html = alice_client.get(reverse("today")).content.decode()
-    assert 'value="8" selected' in html
+    assert 'name="stress" value="8" id="id_stress_8" checked' in html
+    assert '<option value="7.5" selected>7½ hours</option>' in html
     assert "tired" in html
 
 

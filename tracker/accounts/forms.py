@@ -6,7 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.conf import settings
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
@@ -50,6 +50,14 @@ class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", max_length=254, widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+    remember = forms.BooleanField(label="Keep me signed in on this device", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remember"].help_text = (
+            "Only on your own phone or computer: you stay signed in for "
+            f"{settings.SESSION_REMEMBER_DAYS} days after your last visit."
+        )
 
 
 class SignupForm(forms.Form):
@@ -161,13 +169,19 @@ class PasswordConfirmForm(forms.Form):
         label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if self.request is not None:
+            # Through authenticate(), so django-axes counts a wrong guess like a failed login.
+            right = authenticate(self.request, username=self.user.email, password=password) == self.user
+        else:
+            right = self.user.check_password(password)
+        if not right:
             raise ValidationError("That password isn't right.", code="wrong_password")
         return password
 

@@ -28,7 +28,7 @@ class TwoFactorMiddleware:
     """A user with a confirmed authenticator must enter a code before anything
     else; staff who must use one but haven't set it up are sent to set it up."""
 
-    ALLOWED_URL_NAMES = {"two_factor_verify", "two_factor_setup", "logout"}
+    ALLOWED_URL_NAMES = {"two_factor_verify", "two_factor_setup", "password_confirm", "logout"}
 
     def __init__(self, get_response):
         self.get_response = get_response

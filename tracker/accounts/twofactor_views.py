@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from tracker.accounts import twofactor
+from tracker.accounts import reauth, twofactor
 from tracker.accounts.forms import PasswordConfirmForm, TokenForm, TwoFactorSetupForm
 from tracker.audit.services import audit_record
 from tracker.models import AuditEvent
@@ -19,6 +19,7 @@ SETUP_EXPIRED = (
 
 
 @login_required
+@reauth.recent_password_required
 def two_factor_setup(request):
     user = request.user
     if not twofactor.two_factor_offered(user):
@@ -79,6 +80,7 @@ def two_factor_disable(request):
         form.add_error(None, f"{user.get_role_display()} accounts must keep two-factor authentication on.")
     if form.errors or not form.is_valid():
         return render(request, "security/two_factor_on.html", {"form": form}, status=400)
+    reauth.password_entered(request)
     twofactor.disable(user=user)
     audit_record(actor=user, action=AuditEvent.Action.TWO_FACTOR_OFF)
     messages.success(request, "Two-factor authentication is off.")

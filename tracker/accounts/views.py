@@ -5,14 +5,28 @@ templates."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView, PasswordResetView
+from django.contrib.auth.views import (
+    LoginView,
+    LogoutView,
+    PasswordChangeView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+)
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from tracker.accounts import twofactor
-from tracker.accounts.forms import ClinicianProfileForm, ProfileForm, SignupForm
+from tracker.accounts import reauth, signed_in, twofactor
+from tracker.accounts.forms import (
+    ClinicianProfileForm,
+    EmailAuthenticationForm,
+    PasswordConfirmForm,
+    ProfileForm,
+    SignupForm,
+)
 from tracker.accounts.services import (
     VerificationRefused,
     email_verify,
@@ -20,6 +34,7 @@ from tracker.accounts.services import (
     profile_update,
     verification_email_send,
 )
+from tracker.accounts.sessions import session_remember
 from tracker.audit.services import audit_record
 from tracker.clinics.forms import InviteCodeForm
 from tracker.clinics.services import current_enrolments
@@ -104,9 +119,42 @@ def _throttled(form, request, per_address, per_client) -> Throttled | None:
     return None
 
 
-class AuditedPasswordChangeView(PasswordChangeView):
+class RememberingLoginView(LoginView):
+    """Django's login, plus "Keep me signed in on this device" for patients."""
+
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
     def form_valid(self, form):
         response = super().form_valid(form)
+        if form.cleaned_data.get("remember") and not session_remember(request=self.request):
+            messages.info(
+                self.request,
+                "Clinician and staff accounts are not kept signed in: "
+                "you'll be signed out after a short time without activity.",
+            )
+        return response
+
+
+class StorageClearingLogoutView(LogoutView):
+    """Logging out also wipes what this site stored in the browser: check-ins waiting on the
+    device to be sent, and the offline copies of pages (see docs/sessions.md)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"storage"'
+        return response
+
+
+class AuditedPasswordChangeView(PasswordChangeView):
+    """The form asks for the current password, so it is its own re-authentication."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Django ends the other sessions by their password hash; this also drops their rows and
+        # their stored sessions, so "Where you're signed in" lists this browser alone.
+        signed_in.sessions_end_others(user=self.request.user, request=self.request)
+        reauth.password_entered(self.request)
         audit_record(actor=self.request.user, action=AuditEvent.Action.PASSWORD_CHANGED)
         return response
 
@@ -114,8 +162,23 @@ class AuditedPasswordChangeView(PasswordChangeView):
 class AuditedPasswordResetConfirmView(PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
+        signed_in.sessions_end_all(user=form.user)
         audit_record(actor=form.user, action=AuditEvent.Action.PASSWORD_RESET)
         return response
+
+
+@login_required
+def password_confirm(request):
+    """ "Confirm your password" before a sensitive action; then back to where the user was going."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = reverse("settings")
+    form = PasswordConfirmForm(request.POST or None, user=request.user, request=request)
+    if request.method == "POST" and form.is_valid():
+        reauth.password_entered(request)
+        return redirect(next_url)
+    context = {"form": form, "next": next_url, "minutes": settings.PASSWORD_RECENT_MINUTES}
+    return render(request, "registration/password_confirm.html", context, status=400 if form.errors else 200)
 
 
 def locked_out(request, original_response=None, credentials=None):

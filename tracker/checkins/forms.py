@@ -1,28 +1,47 @@
-"""The check-in form. It parses and validates input; saving goes through checkins.services."""
+"""The check-in form. It parses and validates input; saving goes through checkins.services.
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Fieldset, Layout, Submit
+Every control is a plain select, radio group or number box, so the form works without JavaScript;
+the widgets (checkins.widgets) name how templates/tracker/checkin/ lays each one out for a thumb.
+"""
+
+from decimal import ROUND_FLOOR, Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.functional import cached_property
 
 from tracker.checkins.services import EMPTY_CHECKIN_MESSAGE
-from tracker.models import FACTOR_FIELDS, FRUIT_VEG_SERVINGS_MAX, NOTE_MAX_LENGTH, OMEGA3_SERVINGS_MAX, SLEEP_HOURS_MAX
+from tracker.checkins.widgets import (
+    QuarterHourSelect,
+    ScaleRadio,
+    StepperInput,
+    YesNoRadio,
+    hours_value,
+    quarter_hours_text,
+)
+from tracker.models import (
+    FACTOR_FIELDS,
+    FACTORS,
+    FRUIT_VEG_SERVINGS_MAX,
+    NOTE_MAX_LENGTH,
+    OMEGA3_SERVINGS_MAX,
+    SLEEP_HOURS_MAX,
+)
 
-QUARTER_HOURS_MESSAGE = "Use quarter hours: for example 7, 7.25, 7.5 or 7.75."
+# The sleep-hours buttons a thumb reaches first; every other quarter hour is in the list.
+SLEEP_QUICK_HOURS = ("6", "6.5", "7", "7.5", "8", "8.5", "9")
 SLEEP_QUALITY_CHOICES = [
-    ("", "Not answered"),
     (1, "1 – Very poor"),
     (2, "2 – Poor"),
     (3, "3 – Fair"),
     (4, "4 – Good"),
     (5, "5 – Very good"),
+    ("", "Not answered"),
 ]
-STRESS_CHOICES = [("", "Not answered")] + [
+STRESS_CHOICES = [
     (value, {0: "0 – No stress at all", 10: "10 – The most stress I can imagine"}.get(value, str(value)))
     for value in range(11)
-]
-SUPPLEMENT_CHOICES = [("", "Not answered"), ("True", "Yes"), ("False", "No")]
+] + [("", "Not answered")]
+SUPPLEMENT_CHOICES = [("True", "Yes"), ("False", "No"), ("", "Not answered")]
 
 
 def _range_messages(low, high, unit):
@@ -36,16 +55,11 @@ class CheckInForm(forms.Form):
         required=False,
         min_value=0,
         max_value=SLEEP_HOURS_MAX,
-        max_digits=4,
-        decimal_places=2,
-        help_text="0 to 24, in quarter hours (for example 7.25 or 7.5).",
-        error_messages={
-            **_range_messages(0, 24, " hours"),
-            "max_digits": "Enter a number from 0 to 24 hours.",
-            "max_decimal_places": QUARTER_HOURS_MESSAGE,
-            "max_whole_digits": "Enter a number from 0 to 24 hours.",
-        },
-        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0", "max": "24", "inputmode": "decimal"}),
+        help_text="In quarter hours, from 0 to 24.",
+        # No max_digits or decimal_places: clean_sleep_hours turns any number that isn't a quarter
+        # hour (an old form's 7.3, or 7.333) into the two quarter hours either side of it.
+        error_messages=_range_messages(0, 24, " hours"),
+        widget=QuarterHourSelect(high=int(SLEEP_HOURS_MAX), quick=SLEEP_QUICK_HOURS),
     )
     sleep_quality = forms.TypedChoiceField(
         label="How well did you sleep?",
@@ -53,7 +67,7 @@ class CheckInForm(forms.Form):
         choices=SLEEP_QUALITY_CHOICES,
         coerce=int,
         empty_value=None,
-        widget=forms.RadioSelect,
+        widget=ScaleRadio(ends=("very poor", "very good")),
         error_messages={"invalid_choice": "Choose a sleep quality from 1 (very poor) to 5 (very good)."},
     )
     stress = forms.TypedChoiceField(
@@ -64,6 +78,7 @@ class CheckInForm(forms.Form):
         empty_value=None,
         help_text="Your own rating: 0 is no stress at all, 10 is the most stress you can imagine.",
         error_messages={"invalid_choice": "Choose a stress rating from 0 to 10."},
+        widget=ScaleRadio(ends=("no stress at all", "the most stress I can imagine")),
     )
     omega3_servings = forms.IntegerField(
         label="Servings of omega-3-rich foods today",
@@ -72,12 +87,12 @@ class CheckInForm(forms.Form):
         max_value=OMEGA3_SERVINGS_MAX,
         help_text="For example oily fish, walnuts, flaxseed or chia. A whole number from 0 to 10.",
         error_messages=_range_messages(0, OMEGA3_SERVINGS_MAX, " servings"),
-        widget=forms.NumberInput(attrs={"min": "0", "max": str(OMEGA3_SERVINGS_MAX), "inputmode": "numeric"}),
+        widget=StepperInput(attrs={"min": "0", "max": str(OMEGA3_SERVINGS_MAX), "inputmode": "numeric"}),
     )
     omega3_supplement = forms.NullBooleanField(
         label="Did you take an omega-3 supplement today?",
         required=False,
-        widget=forms.RadioSelect(choices=SUPPLEMENT_CHOICES),
+        widget=YesNoRadio(choices=SUPPLEMENT_CHOICES),
     )
     fruit_veg_servings = forms.IntegerField(
         label="Servings of fruit and vegetables today",
@@ -86,7 +101,7 @@ class CheckInForm(forms.Form):
         max_value=FRUIT_VEG_SERVINGS_MAX,
         help_text="A whole number from 0 to 20.",
         error_messages=_range_messages(0, FRUIT_VEG_SERVINGS_MAX, " servings"),
-        widget=forms.NumberInput(attrs={"min": "0", "max": str(FRUIT_VEG_SERVINGS_MAX), "inputmode": "numeric"}),
+        widget=StepperInput(attrs={"min": "0", "max": str(FRUIT_VEG_SERVINGS_MAX), "inputmode": "numeric"}),
     )
     note = forms.CharField(
         label="Private note (optional)",
@@ -94,31 +109,30 @@ class CheckInForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         strip=True,
         help_text=f"Only you can see this. At most {NOTE_MAX_LENGTH:,} characters.",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
 
-    @cached_property
-    def helper(self):
-        # Built when the form is rendered, not on a save that redirects without rendering it.
-        helper = FormHelper()
-        helper.form_tag = False
-        helper.layout = Layout(
-            Fieldset("Sleep", "sleep_hours", "sleep_quality"),
-            Fieldset("Stress", "stress"),
-            Fieldset("Omega-3", "omega3_servings", "omega3_supplement"),
-            Fieldset("Fruit and vegetables", "fruit_veg_servings"),
-            Fieldset("Note", "note"),
-            HTML('<p class="form-text">Every question is optional; answer the ones you want to track.</p>'),
-            Submit("save", "Save check-in", css_class="btn-primary w-100"),
-        )
-        return helper
+    def factor_groups(self):
+        """The fields by factor, in the registry's order: one section of the page each."""
+        return [(factor, [self[name] for name in factor.field_names]) for factor in FACTORS]
 
     def clean_sleep_hours(self):
         # Checked here rather than with step_size: Django's StepValueValidator
         # raises ValueError (a 500) on a huge number such as 1e400.
         hours = self.cleaned_data["sleep_hours"]
         if hours is not None and (hours * 4) % 1 != 0:
-            raise ValidationError(QUARTER_HOURS_MESSAGE, code="step_size")
+            below = (hours * 4).to_integral_value(rounding=ROUND_FLOOR) / 4
+            above = below + Decimal("0.25")
+            self.quarter_hour_choices = [(hours_value(h), quarter_hours_text(h)) for h in (below, above)]
+            raise ValidationError(
+                "Sleep is logged in quarter hours. %(hours)s is between %(below)s and %(above)s hours: choose one.",
+                code="step_size",
+                params={
+                    "hours": f"{hours.normalize():f}",
+                    "below": quarter_hours_text(below),
+                    "above": quarter_hours_text(above),
+                },
+            )
         return hours
 
     def clean(self):
@@ -128,7 +142,18 @@ class CheckInForm(forms.Form):
         return cleaned
 
     @classmethod
-    def initial_from(cls, checkin):
+    def control_values(cls, checkin) -> dict[str, str]:
+        """A check-in's answers as the controls hold them ("7.25", "4", "True", ""), for a script
+        to fill the form with ("same as yesterday")."""
+        values = {}
+        for name in FACTOR_FIELDS:
+            shown = cls.base_fields[name].widget.format_value(getattr(checkin, name))
+            values[name] = (shown[0] if shown else "") if isinstance(shown, list) else (shown or "")
+        return values
+
+    @classmethod
+    def initial_from(cls, checkin, *, with_note=True):
+        """A check-in's answers as the form's initial values ("same as yesterday" leaves the note)."""
         if checkin is None:
             return {}
-        return {name: getattr(checkin, name) for name in (*FACTOR_FIELDS, "note")}
+        return {name: getattr(checkin, name) for name in (*FACTOR_FIELDS, *(["note"] if with_note else []))}

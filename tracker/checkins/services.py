@@ -9,6 +9,7 @@ from functools import cache, partial
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from tracker.checkins.rollup import rollup_statements_after_save
 from tracker.core.locks import lock_patient_statements
@@ -123,6 +124,12 @@ def checkins_for_patient(*, patient: User):
     return CheckIn.objects.filter(patient=patient).order_by("-day")
 
 
-def days_logged(*, patient: User, days: list[dt.date]) -> set[dt.date]:
-    """Which of `days` already have a check-in (one query)."""
-    return set(CheckIn.objects.filter(patient=patient, day__in=days).values_list("day", flat=True))
+def checkins_in_window(*, patient: User, days: list[dt.date]) -> dict[dt.date, CheckIn]:
+    """The patient's check-ins on `days`, by day (one query)."""
+    return {checkin.day: checkin for checkin in CheckIn.objects.filter(patient=patient, day__in=days)}
+
+
+def queue_owner(*, user: User) -> str:
+    """An opaque tag of the patient, stored with a check-in kept on a phone while offline, so one
+    patient's check-in is never sent while someone else is logged in on the same phone."""
+    return salted_hmac("tracker.checkins.queue-owner", str(user.pk)).hexdigest()[:24]

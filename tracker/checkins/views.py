@@ -1,24 +1,32 @@
-"""Patient pages: today's check-in, any day in the edit window, and history."""
+"""Patient pages: today's check-in, any day in the window, the confirmation after saving, history,
+and the endpoint that sends a check-in kept on the phone while offline."""
 
 import datetime as dt
+import json
 
-from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods
 
 from tracker.checkins.forms import CheckInForm
 from tracker.checkins.history import checkin_entry, merged, page_bounds, pauses_between
 from tracker.checkins.services import (
+    EMPTY_CHECKIN_MESSAGE,
     CheckInRefused,
     checkin_for_day,
     checkin_save,
     checkins_for_patient,
+    checkins_in_window,
     day_refusal,
-    days_logged,
     editable_days,
+    queue_owner,
 )
+from tracker.checkins.streaks import patient_streaks
+from tracker.checkins.summaries import value_text
 from tracker.core.access import patient_required
 from tracker.core.time import patient_today
 from tracker.education.notes import note_after_checkin, note_card
@@ -35,6 +43,12 @@ def _day_label(day: dt.date, today: dt.date) -> str:
     return f"{day:%a %-d %b}"
 
 
+def _checkin_url(day, today_):
+    if day == today_:
+        return reverse("today")
+    return reverse("checkin_day", args=[day])
+
+
 @patient_required
 def today(request):
     return _checkin_page(request, patient_today(patient=request.user))
@@ -49,7 +63,6 @@ def _checkin_page(request, day):
     patient = request.user
     today_ = patient_today(patient=patient)
     refusal = day_refusal(patient=patient, day=day)
-    status = 200
     if request.method == "POST":
         form = CheckInForm(request.POST)
         if form.is_valid():
@@ -58,40 +71,112 @@ def _checkin_page(request, day):
             except CheckInRefused as refused:
                 form.add_error(None, str(refused))
             else:
-                messages.success(request, f"Saved your check-in for {_day_label(day, today_).lower()}, {day:%-d %B}.")
-                # The confirmation shows a note about something just logged; its slug rides on the
-                # redirect (public content), which spares a session write on every save.
-                note = note_after_checkin(checkin=checkin)
-                url = _checkin_url(day, today_)
-                return redirect(f"{url}?{urlencode({'learn': note.slug})}" if note else url)
-        status = 400
-    else:
-        existing = None if refusal else checkin_for_day(patient=patient, day=day)
-        form = CheckInForm(initial=CheckInForm.initial_from(existing))
-        if refusal:
-            status = 400
+                return redirect(_saved_url(checkin))
+        return _render_checkin(request, day, today_, form=form, refusal=refusal, status=400)
+    return _render_checkin(request, day, today_, form=None, refusal=refusal, status=400 if refusal else 200)
 
-    window = editable_days(patient=patient)
-    logged = days_logged(patient=patient, days=window)
+
+def _render_checkin(request, day, today_, *, form, refusal, status):
+    window = editable_days(patient=request.user)
+    recent = checkins_in_window(patient=request.user, days=window)
+    # "Same as yesterday": offered on a day still to log, from the last check-in before it.
+    previous = None
+    if not refusal and day not in recent:
+        previous = next((recent[d] for d in sorted(recent, reverse=True) if d < day), None)
+    fill = previous if request.GET.get("fill") == "previous" and form is None else None
+    if form is None:
+        form = CheckInForm(
+            initial=CheckInForm.initial_from(fill, with_note=False)
+            if fill
+            else CheckInForm.initial_from(recent.get(day))
+        )
     context = {
         "day": day,
         "day_label": _day_label(day, today_),
         "is_today": day == today_,
         "form": form,
         "refusal": refusal,
-        "learn_card": note_card(slug=request.GET.get("learn")) if request.method == "GET" else None,
+        "owner": queue_owner(user=request.user),
+        "empty_message": EMPTY_CHECKIN_MESSAGE,
+        "previous": _same_as(previous, today_) if previous else None,
+        "fill": _same_as(fill, today_) if fill else None,
         "days": [
-            {"day": d, "label": _day_label(d, today_), "logged": d in logged, "url": _checkin_url(d, today_)}
+            {"day": d, "label": _day_label(d, today_), "logged": d in recent, "url": _checkin_url(d, today_)}
             for d in window
         ],
     }
     return render(request, "tracker/checkin.html", context, status=status)
 
 
-def _checkin_url(day, today_):
-    if day == today_:
-        return reverse("today")
-    return reverse("checkin_day", args=[day])
+def _same_as(checkin, today_):
+    label = _day_label(checkin.day, today_)
+    label = label.lower() if label in ("Today", "Yesterday") else label
+    return {"label": label, "values_json": json.dumps(CheckInForm.control_values(checkin))}
+
+
+def _saved_url(checkin):
+    # The confirmation shows a note about something just logged; its slug rides on the redirect
+    # (public content), which spares a session write on every save.
+    note = note_after_checkin(checkin=checkin)
+    url = reverse("checkin_saved", args=[checkin.day])
+    return f"{url}?{urlencode({'learn': note.slug})}" if note else url
+
+
+@patient_required
+def checkin_saved(request, day):
+    """After saving: the day, the streak, a note to read, and the ways on."""
+    patient = request.user
+    today_ = patient_today(patient=patient)
+    if day_refusal(patient=patient, day=day) or checkin_for_day(patient=patient, day=day) is None:
+        return redirect(_checkin_url(day, today_) if day <= today_ else reverse("today"))
+    context = {
+        "day": day,
+        "day_label": _day_label(day, today_).lower(),
+        "streaks": patient_streaks(patient=patient, today=today_),
+        "learn_card": note_card(slug=request.GET.get("learn")),
+        "edit_url": _checkin_url(day, today_),
+    }
+    return render(request, "tracker/checkin_saved.html", context)
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def checkin_sync(request):
+    """For static/js/app.js. GET: a fresh CSRF token and the queue-owner tag. POST: save one check-in
+    kept on the phone while offline, for the day it was made on; the answer says what happened."""
+    if request.method == "GET":
+        return JsonResponse({"csrfToken": get_token(request), "owner": queue_owner(user=request.user)})
+    try:
+        day = dt.date.fromisoformat(request.POST.get("day", ""))
+    except ValueError:
+        return JsonResponse({"saved": False, "message": "This check-in has no valid day."}, status=400)
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        try:
+            checkin = checkin_save(patient=request.user, day=day, values=form.cleaned_data)
+        except CheckInRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            label = _day_label(day, patient_today(patient=request.user)).lower()
+            message = f"Sent the check-in saved on this phone for {label}, {day:%A %-d %B}."
+            return JsonResponse({"saved": True, "message": message, "url": _saved_url(checkin)})
+    errors = [error for field_errors in form.errors.values() for error in field_errors]
+    return JsonResponse({"saved": False, "message": " ".join(errors), "answers": _answers(form)}, status=400)
+
+
+def _answers(form) -> list[tuple[str, str]]:
+    """What a refused check-in said, for the phone to keep showing it: each answer given, in words
+    where it was understood and as sent where it wasn't."""
+    cleaned = getattr(form, "cleaned_data", {})
+    answers = []
+    for field in FIELDS:
+        if field.name in cleaned and cleaned[field.name] is not None:
+            answers.append((field.heading, value_text(field, cleaned[field.name])))
+        elif form.data.get(field.name):
+            answers.append((field.heading, form.data[field.name][:100]))
+    if form.data.get("note"):
+        answers.append(("Note", form.data["note"][:1000]))
+    return answers
 
 
 @patient_required

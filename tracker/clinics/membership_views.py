@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from tracker.accounts.reauth import recent_password_required
 from tracker.accounts.services import EmailTaken
 from tracker.clinics.forms import ClinicianSignupForm, InviteCodeForm
 from tracker.clinics.invitations import (
@@ -46,6 +47,7 @@ def join_with_code(request):
 
 
 @require_http_methods(["GET", "POST"])
+@recent_password_required(methods={"POST"})
 def join(request, code):
     join_code = join_code_find(code=code)
     if join_code is None:
@@ -83,6 +85,7 @@ def _join_page(request, join_code):
 
 @patient_required
 @require_http_methods(["GET", "POST"])
+@recent_password_required(methods={"POST"})
 def leave(request, clinic_id):
     enrolment = current_enrolments(patient=request.user).filter(clinic_id=clinic_id).first()
     if enrolment is None:
@@ -95,6 +98,7 @@ def leave(request, clinic_id):
 
 
 @require_http_methods(["GET", "POST"])
+@recent_password_required(methods={"POST"})
 def clinician_invitation(request, token):
     try:
         invitation = clinician_invite_read(token=token)

@@ -5,6 +5,7 @@ from tracker.models.accounts import (
     WEEKDAY_CHOICES,
     User,
     UserManager,
+    UserSession,
     time_zone_choices,
 )
 from tracker.models.audit import (
@@ -107,6 +108,7 @@ __all__ = [
     "STRESS_RANGE",
     "User",
     "UserManager",
+    "UserSession",
     "WEEKDAY_CHOICES",
     "new_invite_code",
     "time_zone_choices",

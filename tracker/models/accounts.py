@@ -121,3 +121,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email)
+
+
+class UserSession(models.Model):
+    """One signed-in browser of a user: what the "Where you're signed in" page lists and what
+    "Sign out everywhere" ends. The session itself lives in Django's session store; this row
+    names it (by its key) in words a person recognises. No IP address is kept."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    browser = models.CharField(max_length=80, help_text='The browser and system in words, e.g. "Chrome on Android".')
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    remembered = models.BooleanField(default=False, help_text="Kept signed in on this device for 30 days.")
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-last_seen_at"], name="usersession_user_seen")]
+
+    def __str__(self):
+        return f"{self.browser} ({self.user_id})"

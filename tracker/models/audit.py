@@ -63,6 +63,7 @@ class AuditEvent(models.Model):
         LOCKED_OUT = "locked_out", "Locked out after repeated failed logins"
         PASSWORD_CHANGED = "password_changed", "Changed their password"
         PASSWORD_RESET = "password_reset", "Reset their password by email"
+        SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Signed out on every device"
         TWO_FACTOR_ON = "two_factor_on", "Turned on two-factor authentication"
         TWO_FACTOR_OFF = "two_factor_off", "Turned off two-factor authentication"
         DATA_EXPORTED = "data_exported", "Downloaded their own data"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tracker.accounts.forms import PasswordConfirmForm
+from tracker.accounts.reauth import recent_password_required
 from tracker.audit.services import audit_record
 from tracker.core.access import patient_required
 from tracker.models import AuditEvent
@@ -28,11 +29,13 @@ def _stamp():
 
 
 @patient_required
+@recent_password_required
 def my_data(request):
     return render(request, "tracker/my_data.html", {"form": PasswordConfirmForm(user=request.user)})
 
 
 @patient_required
+@recent_password_required(return_to="my_data")
 def export_json(request):
     body = export.export_json(patient=request.user)
     return _download(
@@ -41,6 +44,7 @@ def export_json(request):
 
 
 @patient_required
+@recent_password_required(return_to="my_data")
 def export_csv(request):
     body = export.export_csv_zip(patient=request.user)
     return _download(
@@ -49,6 +53,7 @@ def export_csv(request):
 
 
 @patient_required
+@recent_password_required(return_to="my_data")
 def export_fhir(request):
     body = json.dumps(export.export_fhir_bundle(patient=request.user), indent=2)
     return _download(

@@ -1,0 +1,1 @@
+"""The installable app: the service worker, the web app manifest, the icons and the offline pages."""

@@ -1,19 +1,21 @@
 """Sensitive actions ask for the password again unless it was entered in the last 15 minutes."""
 
 import datetime as dt
+import uuid
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import NOW
 from tests.factories import PASSWORD, ClinicFactory, ClinicianFactory, UserFactory
-from tracker.clinics.invitations import clinician_invite_token
+from tracker.clinics.invitations import clinician_invitation_create, clinician_invite_token
 from tracker.clinics.services import clinic_join
-from tracker.models import AuditEvent, ClinicMembership, Enrolment
+from tracker.models import AuditEvent, ClinicMembership, Enrolment, JoinCode
 
 
 def _login(client, email, *, remember=True):
@@ -39,7 +41,8 @@ def _export(name):
 
 
 def _join(alice, clinic):
-    url = reverse("join", args=[clinic.invite_code])
+    code = JoinCode.objects.create(clinic=clinic, batch=uuid.uuid4(), expires_at=timezone.now() + dt.timedelta(days=30))
+    url = reverse("join", args=[code.code])
     return "post", url, {}, url
 
 
@@ -129,7 +132,8 @@ def test_accepting_a_clinician_invitation_asks_for_the_password_after_15_minutes
     clinic = ClinicFactory()
     ClinicMembership.objects.create(clinic=clinic, clinician=admin, is_admin=True)
     dora = ClinicianFactory(email="dora@example.com")
-    url = reverse("clinician_invitation", args=[clinician_invite_token(inviter=admin, clinic=clinic, email=dora.email)])
+    invitation = clinician_invitation_create(inviter=admin, clinic=clinic, email=dora.email)
+    url = reverse("clinician_invitation", args=[clinician_invite_token(invitation=invitation)])
     _login(client, dora.email, remember=False)
     traveller.shift(dt.timedelta(minutes=16))
     client.get(reverse("settings"))

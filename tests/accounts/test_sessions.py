@@ -261,7 +261,7 @@ def test_the_migration_gives_sessions_from_before_it_a_row(db, alice, bob, trave
     _login(bobs, bob.email)
     UserSession.objects.all().delete()
     Client().get(reverse("login"))  # an anonymous session: no row
-    importlib.import_module("tracker.migrations.0006_user_sessions").record_existing_sessions(apps, None)
+    importlib.import_module("tracker.migrations.0009_user_sessions").record_existing_sessions(apps, None)
     assert dict(UserSession.objects.values_list("session_key", "user__email")) == {
         old.session.session_key: alice.email,
         bobs.session.session_key: bob.email,

@@ -45,6 +45,7 @@ EXPORTED = {
     "tracker.Enrolment.patient": "clinic_history",
     "tracker.NoteOpened.patient": "notes_opened",
     "tracker.Pause.patient": "pauses",
+    "tracker.UserSession.user": "sessions",
     "tracker.ReminderDelivery.patient": "reminder_emails",
 }
 

@@ -25,7 +25,16 @@ from tests.privacy.patient_rows import (
 from tracker.core.spreadsheet import escape_cell
 from tracker.models import FACTOR_FIELDS, User
 
-SECTIONS = {"account", "preferences", "checkins", "pauses", "clinic_history", "notes_opened", "reminder_emails"}
+SECTIONS = {
+    "account",
+    "preferences",
+    "checkins",
+    "pauses",
+    "clinic_history",
+    "notes_opened",
+    "reminder_emails",
+    "sessions",
+}
 
 
 @pytest.fixture
@@ -119,6 +128,11 @@ def test_the_json_export_holds_exactly_these_sections_and_rows(exported):
         {"first_day": "2026-11-30", "last_day": "2026-12-06", "reason": "Visiting family", "created_at": stamp}
     ]
     assert exported["notes_opened"] == [{"note": "sleep", "day": "2026-11-26"}]
+    # Her two signed-in devices (the test client names no browser), never a session key.
+    assert [sorted(row) for row in exported["sessions"]] == [
+        ["browser", "kept_signed_in", "last_seen_at", "signed_in_at"]
+    ] * 2
+    assert {row["kept_signed_in"] for row in exported["sessions"]} == {False}
     assert exported["reminder_emails"] == [
         {"iso_year": 2026, "iso_week": 47, "status": "sent", "sent_at": "2026-11-19T00:01:00+00:00"}
     ]

@@ -17,7 +17,17 @@ from django.conf import settings
 from django.utils import timezone
 
 from tracker.core.spreadsheet import csv_text
-from tracker.models import FACTOR_FIELDS, FIELDS, CheckIn, Enrolment, NoteOpened, Pause, ReminderDelivery, User
+from tracker.models import (
+    FACTOR_FIELDS,
+    FIELDS,
+    CheckIn,
+    Enrolment,
+    NoteOpened,
+    Pause,
+    ReminderDelivery,
+    User,
+    UserSession,
+)
 
 CHECKIN_COLUMNS = ["day", *FACTOR_FIELDS, "note", "created_at", "updated_at"]
 
@@ -74,6 +84,13 @@ def export_sections(*, patient: User) -> dict[str, list[dict]]:
         for row in Pause.objects.filter(patient=patient).order_by("first_day")
         .values("first_day", "last_day", "reason", "created_at")
     ]  # fmt: skip
+    # The browsers signed in to the account, in words (no session key: it is a credential).
+    sessions = [
+        {"browser": row["browser"], "signed_in_at": _iso(row["created_at"]), "last_seen_at": _iso(row["last_seen_at"]),
+         "kept_signed_in": row["remembered"]}
+        for row in UserSession.objects.filter(user=patient).order_by("created_at")
+        .values("browser", "created_at", "last_seen_at", "remembered")
+    ]  # fmt: skip
     notes_opened = [
         {"note": row["note__slug"], "day": _iso(row["day"])}
         for row in NoteOpened.objects.filter(patient=patient).order_by("day").values("note__slug", "day")
@@ -86,6 +103,7 @@ def export_sections(*, patient: User) -> dict[str, list[dict]]:
         "clinic_history": clinics,
         "notes_opened": notes_opened,
         "reminder_emails": reminders,
+        "sessions": sessions,
     }
 
 

@@ -10,7 +10,7 @@ PIP_INSTALL := $(PIP) install --quiet --disable-pip-version-check --build-constr
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed serve-prod collectstatic screenshots clean mutation
+.PHONY: run test lint format migrate seed serve-prod collectstatic screenshots insight-screenshots clean mutation
 .PHONY: bench-install bench-dashboard bench-summary bench-clinic bench-reminders loadtest
 
 $(BIN)/python:
@@ -77,6 +77,10 @@ collectstatic: $(VENV)/.installed
 ## make screenshots: the README's two screenshots, from the demo data, with Debian's Chromium
 screenshots: seed $(VENV)/.installed-dev
 	$(BIN)/python bin/screenshots.py
+
+## make insight-screenshots: the pictures in docs/insight.md (a browser test run on purpose, not part of the suite)
+insight-screenshots: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest tests/browser/insight_screenshots.py -q
 
 # Benchmarks (docs/performance.md). Each takes BENCH_DATABASE_URL and BENCH_REDIS_URL to use a
 # database of your own (defaults in docs/configuration.md) and BENCH_ARGS for the script.

@@ -119,7 +119,7 @@ def test_a_full_check_in_of_every_factor_takes_8_taps_and_no_typing(phone):
     thumb.tap(phone.get_by_role("group", name="Stress today").get_by_label("3", exact=True))
     omega3 = phone.locator(".q-group", has=phone.get_by_label("Servings of omega-3-rich foods today"))
     thumb.tap(omega3.get_by_role("button", name="one more"))
-    thumb.tap(phone.get_by_role("group", name="Did you take your usual omega-3 supplement today?").get_by_label("Yes"))
+    thumb.tap(phone.get_by_role("group", name="Did you take an omega-3 supplement today?").get_by_label("Yes"))
     fruit = phone.locator(".q-group", has=phone.get_by_label("Servings of fruit and vegetables today"))
     thumb.tap(fruit.get_by_role("button", name="one more"))
     thumb.tap(phone.get_by_role("button", name="Save check-in"), navigates=True)
@@ -398,7 +398,7 @@ def test_without_javascript_the_check_in_still_works_and_same_as_yesterday_is_st
         page.get_by_label("5 – Very good").check()
         page.get_by_role("group", name="Stress today").get_by_label("Not answered").check()
         page.get_by_label("Servings of omega-3-rich foods today").fill("2")
-        page.get_by_role("group", name="Did you take your usual omega-3 supplement today?").get_by_label(
+        page.get_by_role("group", name="Did you take an omega-3 supplement today?").get_by_label(
             "No", exact=True
         ).check()
         page.get_by_role("button", name="Save check-in").click()

@@ -3,12 +3,9 @@ prints to at most two pages with its header, history cards keep Edit in view on 
 page passes axe and fits a phone."""
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
 
 import pytest
-import time_machine
 
 from tests.browser.conftest import assert_no_sideways_scroll, audit_accessibility, log_in, screenshot
 from tests.factories import PASSWORD, UserFactory
@@ -123,36 +120,3 @@ def test_a_patient_pauses_a_week_and_sees_it_on_the_dashboard(page):
     page.get_by_role("button", name=re.compile("End it today")).click()
     page.get_by_text("today counts again").wait_for()
     assert Pause.objects.get(patient=patient).last_day == today - dt.timedelta(days=1)
-
-
-DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
-
-
-@pytest.mark.skipif(not os.environ.get("DOCS_SCREENSHOTS"), reason="set DOCS_SCREENSHOTS=1 to refresh docs/images")
-def test_docs_screenshots(browser, live_server):
-    """The pictures in docs/insight.md, taken on a Monday morning (clock moved, not frozen):
-
-    DOCS_SCREENSHOTS=1 make test PYTEST_ARGS="tests/browser/test_insight.py -k docs"
-    """
-    monday = dt.datetime(2026, 11, 30, 14, 0, tzinfo=dt.UTC)  # 09:00 in New York
-    with time_machine.travel(monday, tick=True):
-        patient_with_history()
-        desktop = browser.new_context(viewport={"width": 1100, "height": 820}, base_url=live_server.url)
-        page = desktop.new_page()
-        log_in(page, "alice@example.com", PASSWORD)
-        for path, name in [("/dashboard/", "insight-dashboard-monday"), ("/patterns/", "insight-patterns")]:
-            page.goto(path)
-            page.screenshot(path=str(DOCS_IMAGES / f"{name}.png"))
-        page.goto("/summary/")
-        page.emulate_media(media="print")
-        page.set_viewport_size({"width": 800, "height": 1130})  # about A4's shape
-        page.screenshot(path=str(DOCS_IMAGES / "insight-summary-print.png"))
-        desktop.close()
-        phone = browser.new_context(viewport={"width": 375, "height": 720}, base_url=live_server.url, is_mobile=True)
-        page = phone.new_page()
-        log_in(page, "alice@example.com", PASSWORD)
-        page.goto("/history/")
-        page.screenshot(path=str(DOCS_IMAGES / "insight-history-phone.png"))
-        page.goto("/pauses/")
-        page.screenshot(path=str(DOCS_IMAGES / "insight-pauses-phone.png"))
-        phone.close()

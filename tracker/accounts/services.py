@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tracker.accounts.emails import verification_email
 from tracker.core.emails import absolute_url
+from tracker.core.i18n import supported_or_default
 from tracker.core.tokens import BadToken, email_verification_claims, email_verification_token
 from tracker.models import User
 
@@ -28,7 +29,13 @@ class VerificationRefused(Exception):
 
 
 def patient_signup(
-    *, email: str, password: str, first_name: str = "", time_zone: str, reminders_enabled: bool = False
+    *,
+    email: str,
+    password: str,
+    first_name: str = "",
+    time_zone: str,
+    reminders_enabled: bool = False,
+    language: str = settings.LANGUAGE_CODE,
 ) -> User:
     try:
         with transaction.atomic():
@@ -39,6 +46,7 @@ def patient_signup(
                 time_zone=time_zone,
                 role=User.Role.PATIENT,
                 reminders_enabled=reminders_enabled,
+                language=supported_or_default(language),
             )
     except IntegrityError:
         # Two sign-ups racing for the same address: the unique constraint decides.

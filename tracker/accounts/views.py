@@ -54,6 +54,8 @@ def signup(request):
                     first_name=data["first_name"],
                     time_zone=data["time_zone"],
                     reminders_enabled=data["reminders_enabled"],
+                    # The language the sign-up page was in becomes the account's.
+                    language=request.LANGUAGE_CODE,
                 )
             except EmailTaken:
                 form.add_error("email", "An account with this email already exists. Log in, or reset your password.")

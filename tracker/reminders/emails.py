@@ -6,6 +6,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from tracker.core.emails import absolute_url, build_message
+from tracker.core.i18n import language_of
 from tracker.education.notes import note_of_the_week
 from tracker.models import User
 
@@ -57,6 +58,7 @@ def reminder_email(
             "unsubscribe_url": unsubscribe_url,
         },
         to=patient.email,
+        language=language_of(patient),
         # RFC 8058 one-click unsubscribe: mail clients POST to the URL.
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",

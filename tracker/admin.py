@@ -26,6 +26,7 @@ from tracker.models import (
     Enrolment,
     Note,
     NoteCitation,
+    NoteTranslation,
     NoteViewDay,
     ReminderDelivery,
     User,
@@ -176,13 +177,31 @@ class NoteCitationInline(admin.TabularInline):
     ordering = ["position", "id"]
 
 
+class NoteTranslationInline(admin.StackedInline):
+    """A note's translations: shown to readers in their language only while `translated from
+    reviewed on` equals the note's `last reviewed` (tracker/models/education.py)."""
+
+    model = NoteTranslation
+    extra = 0
+    fields = [
+        "language",
+        "title",
+        "summary",
+        "body",
+        "translated_from_reviewed_on",
+        "translated_by",
+        "reviewed_by",
+        "review_scope",
+    ]
+
+
 @admin.register(Note)
 class NoteAdmin(admin.ModelAdmin):
     list_display = ["title", "factor", "last_reviewed", "reviewed_by"]
     list_filter = ["factor"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [NoteCitationInline]
+    inlines = [NoteCitationInline, NoteTranslationInline]
 
 
 @admin.register(NoteViewDay)

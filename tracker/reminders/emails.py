@@ -21,10 +21,11 @@ class Teaser:
     url: str
 
 
-def reminder_teaser(*, iso_year: int, iso_week: int) -> Teaser | None:
-    """The educational note teased in this week's reminders (the same for everyone), or None
-    when there are no notes. Called once per week per batch: two queries."""
-    chosen = note_of_the_week(iso_year=iso_year, iso_week=iso_week)
+def reminder_teaser(*, iso_year: int, iso_week: int, language: str | None = None) -> Teaser | None:
+    """The educational note teased in this week's reminders (the same for everyone, each in their
+    language), or None when there are no notes. Called once per week and language per batch: two
+    queries."""
+    chosen = note_of_the_week(iso_year=iso_year, iso_week=iso_week, language=language)
     if chosen is None:
         return None
     note, citation = chosen

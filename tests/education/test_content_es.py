@@ -6,6 +6,7 @@ that plants a regression and proves the check catches it.
 """
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -132,9 +133,16 @@ def test_each_spanish_note_is_fairly_easy_to_read(textstat_es, slug):
     assert scores["szigriszt_pazos_by_vowels"] >= SZIGRISZT_PAZOS_MIN
 
 
-def test_the_spanish_reading_ease_is_measured_offline_and_can_fail(textstat_es):
-    from pathlib import Path
+def test_the_docs_publish_the_figures_the_notes_have(textstat_es):
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "content.md").read_text(encoding="utf-8")
+    for slug in SLUGS:
+        scores = readability(spanish_prose(body(slug)), textstat_es)
+        words = len(re.findall(r"\w[\w'’-]*", plain_text(body(slug))))
+        figures = " | ".join(f"{value:.1f}" for value in scores.values())
+        assert f"| `{slug}` | {words} | {figures} |" in docs, f"docs/content.md: update the row of {slug}"
 
+
+def test_the_spanish_reading_ease_is_measured_offline_and_can_fail(textstat_es):
     import pyphen
 
     assert (Path(pyphen.__file__).parent / "dictionaries" / "hyph_es.dic").exists(), "bundled, not downloaded"

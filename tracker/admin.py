@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from tracker.audit.services import audit_record
 from tracker.clinics.services import clinic_issue_new_code
+from tracker.content.load import TRANSLATION_FIELDS
 from tracker.models import (
     AuditEvent,
     CheckIn,
@@ -183,16 +184,7 @@ class NoteTranslationInline(admin.StackedInline):
 
     model = NoteTranslation
     extra = 0
-    fields = [
-        "language",
-        "title",
-        "summary",
-        "body",
-        "translated_from_reviewed_on",
-        "translated_by",
-        "reviewed_by",
-        "review_scope",
-    ]
+    fields = ["language", *TRANSLATION_FIELDS]
 
 
 @admin.register(Note)

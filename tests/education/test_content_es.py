@@ -19,7 +19,7 @@ from tests.education.spanish import (
     unlinked,
 )
 from tests.education.test_content import plain_text
-from tests.education.test_content_claims import cited_passage, flat, regress
+from tests.education.test_content_claims import cited_passage, flat, regress, undefined_terms
 from tracker.content import MARKER_RE, read_notes, read_translations
 from tracker.content.rules import violations
 from tracker.models import Note, NoteTranslation
@@ -377,7 +377,7 @@ def test_the_register_check_catches_tu():
     ]
 
 
-# --- terms defined where the reader meets them ----------------------------------------------------------
+# --- terms defined where the reader meets them (within test_content_claims.DEFINITION_REACH) -------------
 
 TERMS = {
     "neuroesteroide": (r"\bneuroesteroides?\b", r"esteroides? naturale?s? que actúan? sobre el cerebro"),
@@ -397,26 +397,13 @@ TERMS = {
     "EPA": (r"\bEPA\b", r"EPA, un tipo de omega-3"),
     "advertencia en recuadro": (r"\badvertencia en recuadro\b", r"un aviso dentro de un recuadro"),
 }
-DEFINITION_REACH = 300
-
-
-def undefined_terms(text: str) -> list[str]:
-    prose = flat(plain_text(unlinked(text)))
-    problems = []
-    for term, (used, defined) in TERMS.items():
-        first = re.search(used, prose, re.I)
-        if first and not any(
-            abs(m.start() - first.start()) <= DEFINITION_REACH for m in re.finditer(defined, prose, re.I)
-        ):
-            problems.append(term)
-    return problems
 
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_each_spanish_note_defines_its_terms_where_the_reader_meets_them(slug):
-    assert undefined_terms(body(slug)) == []
+    assert undefined_terms(body(slug), TERMS) == []
 
 
 def test_the_terms_check_fails_when_a_definition_goes():
     text = regress(body("clinical"), " Un placebo es un tratamiento falso, sin medicamento", "")
-    assert undefined_terms(text) == ["placebo"]
+    assert undefined_terms(text, TERMS) == ["placebo"]

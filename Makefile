@@ -10,7 +10,7 @@ PIP_INSTALL := $(PIP) install --quiet --disable-pip-version-check --build-constr
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed serve-prod collectstatic screenshots insight-screenshots clean mutation
+.PHONY: run test lint format migrate seed serve-prod collectstatic screenshots insight-screenshots clean mutation messages compilemessages
 .PHONY: bench-install bench-dashboard bench-summary bench-clinic bench-reminders loadtest
 
 $(BIN)/python:
@@ -105,6 +105,16 @@ bench-reminders: $(VENV)/.installed-dev
 ## make loadtest: gunicorn under locust, production settings (PostgreSQL, Redis); restarts Redis unless --no-faults
 loadtest: $(VENV)/.installed-bench
 	$(BIN)/python bench/loadtest.py $(BENCH_ARGS)
+
+## make messages: gather the strings marked for translation into locale/*/LC_MESSAGES/django.po (needs GNU gettext)
+# Then translate the new entries and run `make compilemessages`; docs/development.md ("Translations").
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages --all --no-obsolete --add-location file \
+	  --ignore=tests --ignore=bench --ignore=staticfiles --ignore=mutants --ignore=var
+
+## make compilemessages: compile the catalogues to the .mo files the app reads, in pure Python (no gettext)
+compilemessages: $(VENV)/.installed-dev
+	$(BIN)/python manage.py compile_catalogues
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ import zoneinfo
 import pytest
 import time_machine
 from django.db import connection, connections
+from django.utils import translation
 
 from tests.factories import ClinicFactory, ClinicianFactory, UserFactory
 from tests.smtp import SmtpSink
@@ -63,6 +64,15 @@ def _fresh_note_rotation():
     """Each test starts without the per-process copy of the notes: a test's own notes, rolled
     back with it, must not show up in the next test's rotation."""
     rotation_notes_clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request leaves its language active in the
+    thread (Django's LocaleMiddleware does not reset it), and the next test must not inherit it."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -79,6 +79,8 @@ MATRIX = {
     "signup_sent": ANYONE,
     "login": only({"anonymous"}, "redirect"),
     "logout": dict.fromkeys(PERSONAS, 405),
+    # The footer's language switch: a form anyone may post (tests/accounts/test_language.py).
+    "set_language": dict.fromkeys(PERSONAS, 405),
     "password_change": LOGGED_IN,
     "password_change_done": LOGGED_IN,
     "password_reset": ANYONE,

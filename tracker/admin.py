@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tracker.audit.services import audit_record
+from tracker.content.load import TRANSLATION_FIELDS
 from tracker.models import (
     AuditEvent,
     CheckIn,
@@ -28,6 +29,7 @@ from tracker.models import (
     JoinCode,
     Note,
     NoteCitation,
+    NoteTranslation,
     NoteViewDay,
     ReminderDelivery,
     User,
@@ -216,13 +218,22 @@ class NoteCitationInline(admin.TabularInline):
     ordering = ["position", "id"]
 
 
+class NoteTranslationInline(admin.StackedInline):
+    """A note's translations: shown to readers in their language only while `translated from
+    reviewed on` equals the note's `last reviewed` (tracker/models/education.py)."""
+
+    model = NoteTranslation
+    extra = 0
+    fields = ["language", *TRANSLATION_FIELDS]
+
+
 @admin.register(Note)
 class NoteAdmin(admin.ModelAdmin):
     list_display = ["title", "factor", "last_reviewed", "reviewed_by"]
     list_filter = ["factor"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [NoteCitationInline]
+    inlines = [NoteCitationInline, NoteTranslationInline]
 
 
 @admin.register(NoteViewDay)

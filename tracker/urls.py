@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
+from tracker.accounts import language
 from tracker.accounts import session_views as signed_in
 from tracker.accounts import twofactor_views as security
 from tracker.accounts import views as account
@@ -47,6 +48,8 @@ urlpatterns = [
     path("settings/data/export-fhir.json", data.export_fhir, name="export_fhir"),
     path("settings/data/delete/", data.delete_account, name="delete_account"),
     path("settings/verify-email/", account.resend_verification, name="resend_verification"),
+    # The language switch: where django.conf.urls.i18n would put Django's set_language, which it wraps.
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("accounts/verify-email/<str:token>/", account.verify_email, name="verify_email"),
     path("reminders/unsubscribe/<str:token>/", reminders.unsubscribe, name="reminders_unsubscribe"),
     path("clinician/", clinician.clinician_home, name="clinician_home"),

@@ -68,11 +68,16 @@ MIDDLEWARE = [
     # random length against BREACH, and masks the CSRF token on every response.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the page: the language cookie, else the browser's Accept-Language.
+    # After the session (as Django asks), before CommonMiddleware.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "tracker.accounts.middleware.UserTimezoneMiddleware",
+    # A logged-in user's own language wins over the cookie and the browser (tracker/accounts/language.py).
+    "tracker.accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tracker.accounts.sessions.SessionTimeoutMiddleware",
     "tracker.accounts.middleware.TwoFactorMiddleware",
@@ -118,6 +123,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=not DEBUG)
 if BEHIND_PROXY:
     # The proxy terminates TLS and says so in X-Forwarded-Proto.
@@ -220,7 +226,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# The app's languages. English is the default and the language the notes are written and reviewed
+# in; see docs/development.md ("Translations") to add one. Each name is in its own language, as the
+# language switch shows it.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language switch's cookie: kept a year (Django's default ends with the browser session), so
+# a returning visitor keeps their choice; no script reads it. Secure in production (above).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
 if TIME_ZONE not in zoneinfo.available_timezones():
     raise ImproperlyConfigured(f"TIME_ZONE must be an IANA time zone such as America/New_York; got {TIME_ZONE!r}.")

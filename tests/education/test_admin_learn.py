@@ -21,6 +21,14 @@ def test_staff_can_edit_a_note_with_its_reference_list_inline(staff_client):
     assert "watson-2015" in html
 
 
+def test_staff_can_edit_a_notes_translations_inline(staff_client):
+    note = Note.objects.get(slug="sleep")
+    html = staff_client.get(reverse("admin:tracker_note_change", args=[note.pk])).content.decode()
+    assert 'id="translations-group"' in html
+    assert "El sueño y la química calmante de su cerebro" in html
+    assert "translated_from_reviewed_on" in html
+
+
 def test_staff_can_edit_a_citation(staff_client):
     citation = Citation.objects.get(key="reddy-2010")
     response = staff_client.get(reverse("admin:tracker_citation_change", args=[citation.pk]))

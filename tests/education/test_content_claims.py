@@ -346,10 +346,12 @@ TERMS = {
 DEFINITION_REACH = 300
 
 
-def undefined_terms(text: str) -> list[str]:
-    prose = flat(plain_text(text))
+def undefined_terms(text: str, terms: dict = TERMS) -> list[str]:
+    """The terms (of `terms`, English by default) whose definition is not within DEFINITION_REACH
+    characters of their first use."""
+    prose = flat(plain_text(unlinked(text)))
     problems = []
-    for term, (used, defined) in TERMS.items():
+    for term, (used, defined) in terms.items():
         first = re.search(used, prose, re.I)
         if not first:
             continue

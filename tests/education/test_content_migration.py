@@ -91,12 +91,13 @@ def test_running_it_again_changes_nothing():
         "notes": 0,
         "reference_lists": 0,
         "retired": 0,
+        "translations": 0,
     }
 
 
 def test_a_database_the_migrations_built_is_already_up_to_date():
     changed = content_upsert(historical_apps("0006_content_review_2"), retire=review_2.RETIRED_CITATIONS)
-    assert changed == {"citations": 0, "notes": 0, "reference_lists": 0, "retired": 0}
+    assert changed == {"citations": 0, "notes": 0, "reference_lists": 0, "retired": 0, "translations": 0}
 
 
 def test_it_keeps_what_staff_added_and_a_retired_citation_a_note_still_cites():

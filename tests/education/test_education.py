@@ -254,7 +254,8 @@ def test_it_builds_the_card_with_the_first_reference(django_assert_max_num_queri
     note = Note.objects.get(slug="sleep")
     with django_assert_max_num_queries(2):
         card = note_card(slug=note.slug)
-    assert card["note"] == note
+    assert card["note"].note == note
+    assert (card["note"].title, card["note"].summary, card["note"].language) == (note.title, note.summary, "en")
     assert "Watson, N. F." in str(card["first_reference"])
     assert note_card(slug=None) is None
     assert note_card(slug="no-such-note") is None

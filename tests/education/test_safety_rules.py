@@ -35,16 +35,27 @@ def visible_main(html: str) -> str:
 # --- the rule list ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("rule", RULES["en"], ids=lambda rule: rule.name)
-def test_each_rule_catches_its_own_examples(rule):
+RULE_CASES = [(language, rule) for language, rules in RULES.items() for rule in rules]
+
+
+@pytest.mark.parametrize(("language", "rule"), RULE_CASES, ids=lambda case: getattr(case, "name", case))
+def test_each_rule_catches_its_own_examples(language, rule):
     for sentence in rule.catches:
-        assert rule.name in {v.rule for v in violations(sentence)}, sentence
+        assert rule.name in {v.rule for v in violations(sentence, language=language)}, sentence
+
+
+def test_every_language_the_app_speaks_has_its_rules_and_the_same_ones():
+    assert set(RULES) == {code for code, _ in settings.LANGUAGES}
+    names = {language: [rule.name for rule in rules] for language, rules in RULES.items()}
+    assert all(listed == names["en"] for listed in names.values()), "each language keeps every rule, by its name"
 
 
 def test_the_allowed_quotations_pass_but_nothing_around_them():
-    for entry in ALLOWED["en"]:
-        assert violations(entry.example) == [], entry.example
+    for language, entries in ALLOWED.items():
+        for entry in entries:
+            assert violations(entry.example, language=language) == [], entry.example
     assert violations("Have at least 400 g of fruit and vegetables, and 500 mg of fish oil.")
+    assert violations("Coma al menos 400 g de frutas y verduras, y 500 mg de aceite de pescado.", language="es")
 
 
 def test_plain_everyday_wording_passes():
@@ -55,6 +66,34 @@ def test_plain_everyday_wording_passes():
         "The FDA withdrew that approval, effective 14 April 2025.",
     ]:
         assert violations(sentence) == [], sentence
+
+
+def test_plain_everyday_spanish_wording_passes():
+    for sentence in [
+        "Calidad del sueño (1 muy mala, 5 muy buena): registrada 5 de 30 días, promedio 3,4.",
+        "Estrés (0 tranquilo, 10 muy estresado).",
+        "¿Tomó hoy un suplemento de omega-3?",
+        "Aconsejan dormir 7 horas o más cada noche, de forma regular.",
+        "Su etiqueta tiene una advertencia en recuadro.",
+        "La FDA retiró esa aprobación, con efecto desde el 14 de abril de 2025.",
+        "Por eso, la brexanolona ya no es un medicamento aprobado en EE. UU.",
+        "Si está en crisis, llame o envíe un mensaje de texto al 988.",
+    ]:
+        assert violations(sentence, language="es") == [], sentence
+
+
+def test_the_spanish_rules_catch_what_the_english_ones_would_miss():
+    # The English patterns know no Spanish: a Spanish page needs its own rules.
+    planted = "Usted debería tomar 2 gramos de EPA dos veces al día; su estrés es demasiado alto."
+    assert violations(planted) == []
+    assert {v.rule for v in violations(planted, language="es")} == {
+        "amount with a unit",
+        "unit of a supplement or medicine",
+        "take ... daily",
+        "times a day",
+        "telling the reader what to do",
+        "a verdict on a value",
+    }
 
 
 def test_the_docs_publish_the_rule_list_as_the_code_has_it():

@@ -31,7 +31,7 @@ def test_the_library_lists_every_note_grouped_by_factor(client):
 
 def test_a_note_page_shows_the_body_its_review_and_numbered_references(client):
     html = client.get(reverse("learn_note", args=["sleep"])).content.decode()
-    assert '<h1 class="h3">Sleep and your brain&#x27;s calming chemistry</h1>' in html
+    assert '<h1 class="h3" lang="en">Sleep and your brain&#x27;s calming chemistry</h1>' in html
     assert "Last reviewed 30 Nov 2026 by the app&#x27;s health-content editor (not a clinician)." in html
     assert '<li id="ref-watson-2015">Watson, N. F., Badr, M. S.' in html
     assert 'href="#ref-watson-2015" aria-label="Reference 1: Watson et al., 2015">[1]</a>' in html

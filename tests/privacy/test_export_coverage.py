@@ -92,7 +92,9 @@ def test_the_json_export_holds_exactly_these_sections_and_rows(exported):
             "email_verified_at": "2026-01-05T09:30:00+00:00",
         }
     ]
-    assert exported["preferences"] == [{"reminders_enabled": True, "reminder_weekday": 3, "reminder_hour": 19}]
+    assert exported["preferences"] == [
+        {"reminders_enabled": True, "reminder_weekday": 3, "reminder_hour": 19, "language": "en"}
+    ]
     stamp = "2026-11-27T15:00:00+00:00"
     assert exported["checkins"] == [
         {

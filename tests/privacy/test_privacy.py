@@ -57,6 +57,7 @@ def test_the_json_export_holds_everything_alice_entered_and_nothing_of_bobs(alic
             "reminders_enabled": False,
             "reminder_weekday": alice_data.reminder_weekday,
             "reminder_hour": alice_data.reminder_hour,
+            "language": "en",
         }
     ]
     assert "bob" not in response.content.decode()

@@ -15,6 +15,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from tracker.accounts.emails import password_reset_email, signup_attempt_email, verification_email
 from tracker.core.emails import absolute_url
+from tracker.core.i18n import supported_or_default
 from tracker.core.tokens import BadToken, email_verification_claims, email_verification_token
 from tracker.models import User
 
@@ -38,7 +39,13 @@ class SignupOutcome:
 
 
 def patient_signup(
-    *, email: str, password: str, first_name: str = "", time_zone: str, reminders_enabled: bool = False
+    *,
+    email: str,
+    password: str,
+    first_name: str = "",
+    time_zone: str,
+    reminders_enabled: bool = False,
+    language: str = settings.LANGUAGE_CODE,
 ) -> SignupOutcome:
     """Create a patient account, unless the address already has one.
 
@@ -53,6 +60,7 @@ def patient_signup(
         time_zone=time_zone,
         role=User.Role.PATIENT,
         reminders_enabled=reminders_enabled,
+        language=supported_or_default(language),
     )
     user.set_password(password)
     try:

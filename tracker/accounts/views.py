@@ -84,6 +84,8 @@ def signup(request):
                 first_name=data["first_name"],
                 time_zone=data["time_zone"],
                 reminders_enabled=data["reminders_enabled"],
+                # The language the sign-up page was in becomes the account's.
+                language=request.LANGUAGE_CODE,
             )
             after_commit(send_signup_email, outcome.user_id, outcome.new)
             request.session[SIGNUP_EMAIL_KEY] = data["email"]

@@ -7,10 +7,19 @@ field existed keeps working after the files gain it.
 
 import datetime as dt
 
-from tracker.content import read_citations, read_notes
+from tracker.content import read_citations, read_notes, read_translations
 
 NOTE_FIELDS = ("title", "factor", "summary", "body", "last_reviewed", "reviewed_by", "review_scope")
-DATE_FIELDS = ("retrieved", "last_reviewed")
+TRANSLATION_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "translated_from_reviewed_on",
+    "translated_by",
+    "reviewed_by",
+    "review_scope",
+)
+DATE_FIELDS = ("retrieved", "last_reviewed", "translated_from_reviewed_on")
 
 
 def _field_names(model) -> set[str]:
@@ -39,17 +48,20 @@ def _sync(model, lookup: dict, values: dict) -> tuple[object, bool]:
 
 
 def content_upsert(apps, *, retire: tuple[str, ...] = ()) -> dict[str, int]:
-    """Upsert every citation (by key) and note (by slug) from the files; idempotent.
+    """Upsert every citation (by key), note (by slug) and translation (by note and language) from
+    the files; idempotent.
 
     A note's reference list is rewritten only when it differs from the note's markers. Notes and
     citations the files don't name (added by staff in the admin) are left alone. `retire` names
     citation keys the files dropped: each is deleted only if no note cites it any more, so a
-    note staff wrote around one keeps it. Returns how many rows changed, for tests and logs.
+    note staff wrote around one keeps it. Translations are loaded once the models have them (0009):
+    each must translate a note of the files and cite only what that note cites. Returns how many
+    rows changed, for tests and logs.
     """
     Citation = apps.get_model("tracker", "Citation")
     Note = apps.get_model("tracker", "Note")
     NoteCitation = apps.get_model("tracker", "NoteCitation")
-    counts = {"citations": 0, "notes": 0, "reference_lists": 0, "retired": 0}
+    counts = {"citations": 0, "notes": 0, "reference_lists": 0, "retired": 0, "translations": 0}
 
     citation_fields = _field_names(Citation) - {"key"}
     citations = {}
@@ -80,4 +92,37 @@ def content_upsert(apps, *, retire: tuple[str, ...] = ()) -> dict[str, int]:
     for key in retire:
         if not NoteCitation.objects.filter(citation__key=key).exists():
             counts["retired"] += Citation.objects.filter(key=key).delete()[1].get("tracker.Citation", 0)
+    counts["translations"] = translations_upsert(apps)
     return counts
+
+
+def translations_upsert(apps) -> int:
+    """Upsert every translation from notes/<language>/ (by note and language); idempotent.
+
+    A translation must translate a note of the files and cite only what that note cites (else
+    ValueError). One whose note is not in the database (staff deleted it) is skipped. Nothing is
+    done before the models have translations (0009). Returns how many rows changed.
+    """
+    try:
+        NoteTranslation = apps.get_model("tracker", "NoteTranslation")
+    except LookupError:
+        return 0
+    Note = apps.get_model("tracker", "Note")
+    cites = {record["slug"]: record["cites"] for record in read_notes()}
+    records = read_translations()
+    notes = Note.objects.in_bulk([record["slug"] for record in records], field_name="slug")
+    fields = _field_names(NoteTranslation) & set(TRANSLATION_FIELDS)
+    changed_rows = 0
+    for record in records:
+        where = f"notes/{record['language']}/{record['slug']}.md"
+        if record["slug"] not in cites:
+            raise ValueError(f"{where}: translates a note the files do not hold")
+        extra = [key for key in record["cites"] if key not in cites[record["slug"]]]
+        if extra:
+            raise ValueError(f"{where}: cites {extra}, which the English note does not")
+        if record["slug"] not in notes:
+            continue
+        values = {name: _value(name, record[name]) for name in fields if name in record}
+        _, changed = _sync(NoteTranslation, {"note": notes[record["slug"]], "language": record["language"]}, values)
+        changed_rows += changed
+    return changed_rows

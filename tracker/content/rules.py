@@ -6,9 +6,9 @@ every email (tests/education/test_safety_rules.py), and the pages the browser jo
 
     .venv/bin/python -m tracker.content.rules
 
-Rules are per language: Spanish adds an "es" entry to RULES (and ALLOWED) with its own patterns
-and examples, and `violations(text, language="es")` checks a Spanish page. Each rule carries the
-sentences it must catch, so a test proves every pattern still bites.
+Rules are per language, each with its own patterns and examples: `violations(text, language="es")`
+checks a Spanish page. A language the app speaks has its entry in RULES (a test checks). Each rule
+carries the sentences it must catch, so a test proves every pattern still bites.
 
 Plain Python, no Django: the migrations and the docs command can import it.
 """
@@ -45,6 +45,7 @@ class Violation:
 
 
 _UNITS = r"mg|mcg|µg|μg|iu|ml|milligrams?|micrograms?|millilit(?:er|re)s?|grams?"
+_UNITS_ES = r"mg|mcg|µg|μg|ui|ml|miligramos?|microgramos?|mililitros?|gramos?"
 
 RULES: dict[str, tuple[Rule, ...]] = {
     "en": (
@@ -129,6 +130,113 @@ RULES: dict[str, tuple[Rule, ...]] = {
             ("Brexanolone is available from your clinic.", "Ask about approved brexanolone."),
         ),
     ),
+    # Spanish: the same rules (same names, so a failure reads the same), in the words a Spanish page
+    # would use. Spanish often drops the pronoun ("debería tomar", "tiene depresión"), so the patterns
+    # do not wait for "usted"; they catch the informal "tú" forms too.
+    "es": (
+        Rule(
+            "amount with a unit",
+            rf"\b\d[\d.,]*\s*(?:{_UNITS_ES}|g)\b",
+            "No supplement or medicine amounts (1.000 mg, 2 gramos): no dosing, and never a study's doses.",
+            ("Tome 1.000 mg de aceite de pescado.", "Trate de llegar a 2 gramos de EPA.", "Unos 500 g al día."),
+        ),
+        Rule(
+            "unit of a supplement or medicine",
+            rf"\b(?:{_UNITS_ES})\b",
+            "A unit of a supplement or medicine (miligramos, microgramos) is a dose in all but the number.",
+            ("Pregunte cuántos miligramos le convienen.", "Unos pocos mcg de vitamina D."),
+        ),
+        Rule(
+            "dose words",
+            r"\b(?:dosis|dosific\w*|posolog\w*)\b",
+            "No dosing advice, so no reason to speak of doses (dosis, dosificación, posología).",
+            ("La dosis habitual es pequeña.", "La dosificación depende del peso."),
+        ),
+        Rule(
+            "take ... daily",
+            r"\btom(?:a|as|an|e|es|en|ar|ando|amos)\b[^.]{0,60}"
+            r"\b(?:a diario|diariamente|cada día|todos los días|al día)\b",
+            "A schedule for taking something (tomar ... al día) is dosing advice.",
+            ("Muchas personas toman dos cápsulas al día.", "Tome un suplemento todos los días."),
+        ),
+        Rule(
+            "times a day",
+            r"\b(?:una vez|dos veces|tres veces|\d+ veces) (?:al día|por día|cada día|diarias?)\b",
+            "A schedule for taking something (dos veces al día) is dosing advice.",
+            ("Úselo dos veces al día.", "3 veces por día con comida."),
+        ),
+        Rule(
+            "you have (a condition)",
+            r"\b(?:tiene|tienes|padece|padeces|sufre|sufres)(?: de)?(?: un| una| unos| unas| algo de| signos de"
+            r"| síntomas de| mucho| mucha)?(?: [\w-]+){0,2} (?:depresi\w*|ansiedad|tept|trauma\w*|trastornos?"
+            r"|condici\w*|enfermedad\w*|síndromes?|deficiencia\w*|insomnio|agotamiento|burnout|bipolar|tdah|toc"
+            r"|estrés|falta de sueño|problemas?)\b",
+            'The words of a diagnosis ("usted tiene depresión", often without "usted"): the app never tells anyone '
+            "what they have.",
+            ("Usted tiene depresión posparto.", "Tiene mucho estrés.", "Usted tiene un problema de sueño."),
+        ),
+        Rule(
+            "diagnosis",
+            r"diagn[oó]s",
+            "The app never diagnoses, and never suggests that a value points to a diagnosis.",
+            ("Un profesional puede diagnosticarlo.", "Esto no es un diagnóstico, pero..."),
+        ),
+        Rule(
+            "telling the reader what to do",
+            r"\bdeber[íi]as?\b|\b(?:usted|ud\.) (?:debe|tiene que|necesita|ha de)\b"
+            r"|\b(?:debes?|tienes? que|necesitas?) (?:tomar|dormir|comer|consumir|hacer|bajar|reducir|evitar)\b",
+            'Advice is framed as general habits to talk over with a clinician, never "debería tomar": no "debería" '
+            'at all, and no "debe", "tiene que" or "necesita" telling the reader to take, sleep or eat.',
+            ("Usted debería tomar omega-3.", "Debe dormir más.", "Tiene que tomar un suplemento."),
+        ),
+        Rule(
+            "a verdict on a value",
+            r"\b(?:su|sus|tu|tus) (?:niveles? de |calidad de(?:l)? |puntuación de |puntaje de )?"
+            r"(?:estrés|sueño|dieta|alimentación|ánimo|estado de ánimo|humor|ansiedad|bienestar|puntuación|puntaje)"
+            r"(?: \w+){0,2} (?:es|son|fue|fueron|era|eran|está|están|estuvo|estuvieron|parece|parecen|se ve)\b"
+            r"|\bdemasiad[oa]s?\b|\b(?:poco|nada|no) saludables?\b"
+            r"|\b(?:es|son|fue|fueron|está|están|estuvo) (?:muy )?mal[oa]s?\b",
+            'What a patient logs is shown, never judged: no verdict on a value. "Demasiado" (too much, too many) '
+            "always judges, so the app does not use it.",
+            (
+                "Su estrés es demasiado alto.",
+                "Su sueño fue malo esta semana.",
+                "Es una cantidad poco saludable.",
+                "Duerme demasiado poco.",
+            ),
+        ),
+        Rule(
+            "a score or label for a mental state",
+            r"\b(?:puntuación|puntaje) (?:de|del) (?:ánimo|estado de ánimo|estrés|ansiedad|depresión|bienestar"
+            r"|salud mental|riesgo)\b"
+            r"|\b(?:está|estás|parece|pareces|podría estar|puede estar|se ve|se le ve)(?: \w+)?"
+            r" (?:deprimid[oa]|ansios[oa]|muy estresad[oa]|agotad[oa]|quemad[oa]|en riesgo)\b",
+            "The app never scores or labels a mental state; the patient's own 0 to 10 rating is theirs.",
+            ("Su puntuación de bienestar esta semana: 62.", "Usted parece deprimida últimamente."),
+        ),
+        Rule(
+            "praise or blame for a goal",
+            r"\b(?:cumplió|alcanzó|logró|superó|incumplió|no cumplió|no alcanzó|no logró|se quedó corto de"
+            r"|se quedó corta de)(?: \w+){0,3} (?:metas?|objetivos?)\b"
+            r"|\b(?:buen trabajo|excelente trabajo|bien hecho|siga así|sigue así)\b",
+            "Praise and blame are verdicts too: the app sets no targets for what a patient logs.",
+            ("No alcanzó su meta de sueño.", "¡Buen trabajo con la fruta!"),
+        ),
+        Rule(
+            "brexanolone presented as available",
+            r"(?:brexanolona|zulresso)(?:(?!\bno\b)[^.]){0,80}\b(?:está|están|sigue|siguen|es|son)\s+"
+            r"(?:ahora\s+|todavía\s+|aún\s+)?(?:siendo\s+)?(?:un\s+|una\s+)?(?:medicamento\s+|tratamiento\s+)?"
+            r"(?:disponibles?|aprobad[oa]s?|a la venta|en el mercado)"
+            r"|\b(?:brexanolona|zulresso)\s+(?:aprobada|disponible|actual)",
+            "The FDA withdrew brexanolone's approval, effective 14 April 2025: never present it as available (a "
+            '"no" before the verb, as in "ya no es un medicamento aprobado", is what the note says).',
+            (
+                "La brexanolona está disponible en su clínica.",
+                "Pregunte por la brexanolona aprobada.",
+                "La brexanolona (Zulresso) es un medicamento aprobado para la depresión posparto.",
+            ),
+        ),
+    ),
 }
 
 ALLOWED: dict[str, tuple[Allowed, ...]] = {
@@ -142,6 +250,14 @@ ALLOWED: dict[str, tuple[Allowed, ...]] = {
             r"\bat least 400 g of fruit and vegetables\b",
             "The World Health Organization's guidance, quoted with its citation in the nutrition note.",
             "The World Health Organization says a healthy diet includes at least 400 g of fruit and vegetables a day.",
+        ),
+    ),
+    "es": (
+        Allowed(
+            r"\bal menos 400 g de frutas y verduras\b",
+            "The World Health Organization's guidance, quoted with its citation in the nutrition note.",
+            "La Organización Mundial de la Salud dice que una alimentación sana incluye al menos 400 g de frutas y "
+            "verduras al día.",
         ),
     ),
 }
@@ -167,7 +283,7 @@ def rules_named(*names: str, language: str = "en") -> tuple[Rule, ...]:
     return tuple(by_name[name] for name in names)
 
 
-LANGUAGE_NAMES = {"en": "English"}
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 
 
 def rules_markdown() -> str:

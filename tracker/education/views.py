@@ -1,4 +1,5 @@
 """The Learn pages: the library, one page per note, and the references. Public: general education.
+Each shows the notes in the page's language where a current translation exists (education/notes.py).
 
 Views by anyone are counted per note per day; a logged-in patient's opening is also recorded (no
 health values) so a clinic can count notes opened by its own patients.
@@ -17,11 +18,11 @@ def learn_index(request):
 
 def learn_note(request, slug):
     try:
-        note, body, references = note_page(slug=slug)
+        text, body, references = note_page(slug=slug)
     except Note.DoesNotExist:
         raise Http404("No such note.") from None
-    note_view_record(note=note, viewer=request.user)
-    return render(request, "tracker/learn/note.html", {"note": note, "body": body, "references": references})
+    note_view_record(note=text.note, viewer=request.user)
+    return render(request, "tracker/learn/note.html", {"text": text, "body": body, "references": references})
 
 
 def learn_references(request):

@@ -37,6 +37,7 @@ from tracker.models.education import (
     Note,
     NoteCitation,
     NoteOpened,
+    NoteTranslation,
     NoteViewDay,
 )
 from tracker.models.factors import (
@@ -95,6 +96,7 @@ __all__ = [
     "Note",
     "NoteCitation",
     "NoteOpened",
+    "NoteTranslation",
     "NoteViewDay",
     "OMEGA3_SERVINGS_MAX",
     "PAUSE_MAX_DAYS",

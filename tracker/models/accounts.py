@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from tracker.core.i18n import language_choices
+
 
 def _is_offered_zone(name: str) -> bool:
     # Offer real places (Area/City) and UTC, not legacy aliases such as "W-SU" or "localtime".
@@ -81,6 +83,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     reminders_enabled = models.BooleanField("email me a weekly reminder", default=False)
     reminder_weekday = models.PositiveSmallIntegerField("reminder day", choices=WEEKDAY_CHOICES, default=1)
     reminder_hour = models.PositiveSmallIntegerField("reminder time", choices=HOUR_CHOICES, default=8)
+    # The language of the pages once logged in, and of every email and notification; set at
+    # sign-up from the language the page was in, changed with the language switch.
+    language = models.CharField(max_length=10, choices=language_choices, default=settings.LANGUAGE_CODE)
 
     objects = UserManager()
 

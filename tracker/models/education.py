@@ -4,6 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tracker.core.i18n import translation_language_choices
 
 # --- Education: notes with citations, and how often they are opened -------------------------
 
@@ -62,12 +65,13 @@ class Citation(models.Model):
 
 class Note(models.Model):
     class Factor(models.TextChoices):
-        BACKGROUND = "background", "Background"
-        SLEEP = "sleep", "Sleep"
-        STRESS = "stress", "Stress"
-        OMEGA3 = "omega3", "Omega-3"
-        NUTRITION = "nutrition", "Fruit, vegetables and nutrition"
-        CLINICAL = "clinical", "Clinical context"
+        # The Learn pages' headings, so translated.
+        BACKGROUND = "background", _("Background")
+        SLEEP = "sleep", _("Sleep")
+        STRESS = "stress", _("Stress")
+        OMEGA3 = "omega3", _("Omega-3")
+        NUTRITION = "nutrition", _("Fruit, vegetables and nutrition")
+        CLINICAL = "clinical", _("Clinical context")
 
     slug = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=200)
@@ -95,6 +99,42 @@ class Note(models.Model):
         super().clean()
         if self.slug == "references":  # /learn/references/ is the reference list's own page
             raise ValidationError({"slug": "This address is taken by the References page."})
+
+
+class NoteTranslation(models.Model):
+    """A note in another language, translated from one reviewed English version.
+
+    Readers in that language get it instead of the English only while it translates the English as
+    last reviewed (`translated_from_reviewed_on` equals the note's `last_reviewed`): once the English
+    is reviewed again, they read the reviewed English until the translation is brought up to date.
+    The body cites with the English note's [@key] markers, so both share one reference list.
+    """
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=10, choices=translation_language_choices)
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown, citing with the English note's [@key] markers.")
+    translated_from_reviewed_on = models.DateField(
+        help_text="The English note's 'last reviewed' date when it was translated. While it differs, readers "
+        "get the English."
+    )
+    translated_by = models.CharField(max_length=100, help_text="The translator's role, in this language.")
+    # The English note's review, as the translated page states it.
+    reviewed_by = models.CharField(max_length=100, help_text="The English review's reviewer role, in this language.")
+    review_scope = models.CharField(max_length=300, help_text="What the English review checked, in this language.")
+
+    class Meta:
+        ordering = ["note", "language"]
+        constraints = [models.UniqueConstraint(fields=["note", "language"], name="notetranslation_one_per_language")]
+
+    def __str__(self):
+        return f"{self.note.slug} ({self.language})"
+
+    @property
+    def is_current(self) -> bool:
+        """Whether it translates the English note as last reviewed."""
+        return self.translated_from_reviewed_on == self.note.last_reviewed
 
 
 class NoteCitation(models.Model):

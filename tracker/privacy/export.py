@@ -1,6 +1,6 @@
 """Data rights: a patient downloads everything they entered, or deletes their account.
 
-Exports: JSON (every section: account, reminder preferences, check-ins with
+Exports: JSON (every section: account, reminder and language preferences, check-ins with
 their notes, pause days, clinic history (joining is the patient's consent), notes opened and
 reminder emails), CSV (a ZIP with one CSV file per section) and a
 FHIR R4 Bundle of Observations (one per factor per day). Deletion removes the
@@ -60,6 +60,7 @@ def export_sections(*, patient: User) -> dict[str, list[dict]]:
         "reminders_enabled": patient.reminders_enabled,
         "reminder_weekday": patient.reminder_weekday,
         "reminder_hour": patient.reminder_hour,
+        "language": patient.language,
     }
     reminders = [
         {

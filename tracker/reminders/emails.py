@@ -6,6 +6,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from tracker.core.emails import absolute_url, build_message
+from tracker.core.i18n import language_of
 from tracker.education.notes import note_of_the_week
 from tracker.models import User
 
@@ -20,10 +21,11 @@ class Teaser:
     url: str
 
 
-def reminder_teaser(*, iso_year: int, iso_week: int) -> Teaser | None:
-    """The educational note teased in this week's reminders (the same for everyone), or None
-    when there are no notes. Called once per week per batch: two queries."""
-    chosen = note_of_the_week(iso_year=iso_year, iso_week=iso_week)
+def reminder_teaser(*, iso_year: int, iso_week: int, language: str | None = None) -> Teaser | None:
+    """The educational note teased in this week's reminders (the same for everyone, each in their
+    language), or None when there are no notes. Called once per week and language per batch: two
+    queries."""
+    chosen = note_of_the_week(iso_year=iso_year, iso_week=iso_week, language=language)
     if chosen is None:
         return None
     note, citation = chosen
@@ -57,6 +59,7 @@ def reminder_email(
             "unsubscribe_url": unsubscribe_url,
         },
         to=patient.email,
+        language=language_of(patient),
         # RFC 8058 one-click unsubscribe: mail clients POST to the URL.
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",

@@ -23,6 +23,7 @@ from django.utils import timezone
 from tracker.checkins.pauses import paused_patient_ids, pauses_by_patient
 from tracker.checkins.streaks import streaks_for_patients
 from tracker.core.emails import absolute_url
+from tracker.core.i18n import language_of
 from tracker.core.time import patient_today
 from tracker.models import CheckIn, ReminderDelivery
 from tracker.reminders.dispatch import eligible_patients
@@ -161,9 +162,13 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
             next_token = NOT_CLAIMED
             if token is None:
                 continue
-            week = (delivery.iso_year, delivery.iso_week)
+            # The week's note, in the patient's language: built once per week and language.
+            language = language_of(delivery.patient)
+            week = (delivery.iso_year, delivery.iso_week, language)
             if week not in teasers:
-                teasers[week] = reminder_teaser(iso_year=delivery.iso_year, iso_week=delivery.iso_week)
+                teasers[week] = reminder_teaser(
+                    iso_year=delivery.iso_year, iso_week=delivery.iso_week, language=language
+                )
             try:
                 message = reminder_email(
                     patient=delivery.patient,

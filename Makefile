@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint format migrate seed serve-prod collectstatic screenshots clean
-.PHONY: bench-install bench-dashboard bench-clinic bench-reminders loadtest
+.PHONY: bench-install bench-dashboard bench-clinic bench-reminders loadtest faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,10 @@ bench-reminders: $(VENV)/.installed-dev
 ## make loadtest: gunicorn under locust, production settings (PostgreSQL, Redis); restarts Redis unless --no-faults
 loadtest: $(VENV)/.installed-bench
 	$(BIN)/python bench/loadtest.py $(BENCH_ARGS)
+
+## make faults: reminders and saves through worker kills, Redis, SMTP and database outages (PostgreSQL; starts its own Redis on port 6390)
+faults: $(VENV)/.installed-dev collectstatic
+	$(BIN)/python bench/faults.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

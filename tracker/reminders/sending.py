@@ -191,8 +191,8 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
                 continue
             # The server has accepted the message: record it before anything else, in a
             # transaction of its own (autocommit) so its commit is as short as it can be.
-            # A crash between here and that commit is the one window left; it resends
-            # (at-least-once), as tracker/reminders/dispatch.py explains.
+            # A crash before that UPDATE reaches the database is the one window left; it
+            # resends (at-least-once), as tracker/reminders/dispatch.py explains.
             _mark_sent_retrying(delivery_id=delivery.pk, token=token, lease_ends=lease_ends)
             outcome.sent += 1
     finally:

@@ -26,7 +26,6 @@ import argparse
 import contextlib
 import datetime as dt
 import http.client
-import multiprocessing
 import os
 import re
 import signal
@@ -154,21 +153,6 @@ def _sink_main(pipe):
             pipe.send(commands[command]())
         if command == "stop":
             return
-
-
-class Sink:
-    def __init__(self):
-        context = multiprocessing.get_context("spawn")
-        self.pipe, child = context.Pipe()
-        self.process = context.Process(target=_sink_main, args=(child,), daemon=True)
-        self.process.start()
-        self.port = self.pipe.recv()
-        if not self.port:
-            raise SystemExit(f"No free port for the SMTP sink in {SINK_PORTS}")
-
-    def ask(self, command):
-        self.pipe.send(command)
-        return self.pipe.recv()
 
 
 class Processes:
@@ -565,9 +549,9 @@ def _tally(threads, faults, stored):
                 last_ack[day], later[day] = note, []
                 continue
             later.setdefault(day, []).append(note)
-            if status == 0 or status >= 500:
-                in_flight = any(started <= end and ended >= begin for begin, end, _ in faults)
-                tally["errors_at_fault" if in_flight else "errors_outside"] += 1
+            # Any other answer (a 5xx, a 400 for an interrupted session, no answer) failed the save.
+            in_flight = any(started <= end and ended >= begin for begin, end, _ in faults)
+            tally["errors_at_fault" if in_flight else "errors_outside"] += 1
         tally["pairs_checked"] += len(last_ack)
         # What the database holds is the last acknowledged save, or one sent after it whose answer
         # was lost (a save can commit and its response still fail).
@@ -611,7 +595,7 @@ def main():
     os.environ.update(FAST)
     redis_stop()  # one left by an interrupted run
     redis_start()
-    sink = Sink()
+    sink = reminders.Sink(main=_sink_main)
     try:
         reminders.configure(sink.port)
         os.environ["CELERY_BROKER_URL"] = REDIS_URL

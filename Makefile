@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint format migrate seed serve-prod collectstatic screenshots insight-screenshots clean mutation messages compilemessages
-.PHONY: bench-install bench-dashboard bench-summary bench-clinic bench-reminders loadtest
+.PHONY: bench-install bench-dashboard bench-summary bench-clinic bench-reminders loadtest faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -115,6 +115,10 @@ messages: $(VENV)/.installed
 ## make compilemessages: compile the catalogues to the .mo files the app reads, in pure Python (no gettext)
 compilemessages: $(VENV)/.installed-dev
 	$(BIN)/python manage.py compile_catalogues
+
+## make faults: reminders and saves through worker kills, Redis, SMTP and database outages (PostgreSQL; starts its own Redis on port 6390)
+faults: $(VENV)/.installed-dev collectstatic
+	$(BIN)/python bench/faults.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

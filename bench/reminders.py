@@ -90,14 +90,17 @@ def _sink_main(pipe):
 
 
 class Sink:
-    def __init__(self):
+    """A sink process answering commands over a pipe; `main` is the process's function
+    (bench/faults.py gives one that can also go down and come back)."""
+
+    def __init__(self, main=_sink_main):
         context = multiprocessing.get_context("spawn")
         self.pipe, child = context.Pipe()
-        self.process = context.Process(target=_sink_main, args=(child,), daemon=True)
+        self.process = context.Process(target=main, args=(child,), daemon=True)
         self.process.start()
         self.port = self.pipe.recv()
         if self.port is None:
-            raise SystemExit("No free port for the SMTP sink in 8600-8699")
+            raise SystemExit("No free port for the SMTP sink")
 
     def ask(self, command):
         self.pipe.send(command)

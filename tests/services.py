@@ -5,6 +5,7 @@ it. With REQUIRE_SERVICES=1 (as CI sets), a missing service fails instead.
 """
 
 import os
+import shutil
 import socket
 from urllib.parse import urlparse
 
@@ -35,3 +36,22 @@ def require_redis() -> str:
     except OSError as error:
         unavailable("Redis", f"{REDIS_URL}: {error}")
     return REDIS_URL
+
+
+# The PostgreSQL server on which tests that need a database of their own (say, the backup
+# test's) create and drop it, whatever DATABASE_URL the suite runs on.
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def require_postgres(*programs: str) -> str:
+    """The server's URL, once it answers; `programs` (say pg_dump) must be on the PATH too."""
+    import psycopg
+
+    try:
+        psycopg.connect(POSTGRES_URL, connect_timeout=2).close()
+    except psycopg.Error as error:
+        unavailable("PostgreSQL", f"{POSTGRES_URL}: {error}")
+    for program in programs:
+        if not shutil.which(program):
+            unavailable(program, "not on the PATH; it comes with the PostgreSQL client package")
+    return POSTGRES_URL

@@ -1,7 +1,9 @@
 """A real SMTP server for the tests: aiosmtpd on a loopback port in 8600-8699.
 
 It keeps every message it accepts, and can refuse chosen recipients with a
-chosen reply (say "550 5.1.1 No such user") to exercise failures.
+chosen reply (say "550 5.1.1 No such user") to exercise failures. A test can
+also run something of its own on each message, before the server answers
+"250" (say, cut the sender's database connection).
 """
 
 import email
@@ -33,6 +35,8 @@ class SmtpSink:
     def __init__(self):
         self.received: list[Received] = []
         self.refuse: dict[str, str] = {}
+        # Called with the number of messages received so far, before the "250" reply.
+        self.on_message = None
         self._lock = threading.Lock()
         self.controller = None
 
@@ -47,6 +51,9 @@ class SmtpSink:
     async def handle_DATA(self, server, session, envelope):
         with self._lock:
             self.received.append(Received(envelope.mail_from, tuple(envelope.rcpt_tos), envelope.content))
+            count = len(self.received)
+        if self.on_message:
+            self.on_message(count)
         return "250 Message accepted for delivery"
 
     def start(self) -> int:

@@ -57,3 +57,36 @@ def test_it_refuses_a_minimum_cell_size_below_one():
     )
     assert result.returncode != 0
     assert "CLINIC_MIN_CELL_SIZE must be 1 or more" in result.stderr
+
+
+def _settings_in_a_fresh_process(**variables):
+    env = {**os.environ, **variables, "DJANGO_SETTINGS_MODULE": "wellness.settings"}
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.REMINDER_LEASE_SECONDS, s.REMINDER_DISPATCH_SECONDS, "
+        "s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'])"
+    )
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+
+
+def test_the_fault_recovery_timings_come_from_the_environment():
+    result = _settings_in_a_fresh_process(
+        REMINDER_LEASE_SECONDS="20", EMAIL_TIMEOUT="5", REMINDER_DISPATCH_SECONDS="10",
+        CELERY_VISIBILITY_TIMEOUT_SECONDS="60",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["20", "10", "60"]
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"REMINDER_LEASE_SECONDS": "60"}, "REMINDER_LEASE_SECONDS must be at least 4 x EMAIL_TIMEOUT (120)"),
+        ({"REMINDER_DISPATCH_SECONDS": "0"}, "REMINDER_DISPATCH_SECONDS must be at least 1"),
+        ({"CELERY_VISIBILITY_TIMEOUT_SECONDS": "0"}, "CELERY_VISIBILITY_TIMEOUT_SECONDS must be at least 1"),
+    ],
+)
+def test_it_refuses_fault_recovery_timings_that_could_not_work(variables, message):
+    result = _settings_in_a_fresh_process(**variables)
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -9,19 +9,20 @@ harmless.
 """
 
 from celery import shared_task
+from django.conf import settings
 
 from tracker.accounts.services import password_reset_send, signup_email_send
 from tracker.reminders.dispatch import dispatch
 from tracker.reminders.sending import send_batch
 
-# Retries of one batch through the broker; after these the hourly dispatch
-# picks up whatever is still pending.
+# Retries of one batch through the broker; after these the next dispatch (every
+# REMINDER_DISPATCH_SECONDS) picks up whatever is still pending.
 SEND_RETRIES = 3
 
 
 @shared_task
 def dispatch_weekly_reminders() -> dict:
-    """Hourly (beat): enqueue this week's due reminders in batches."""
+    """Every few minutes (beat): enqueue this week's due reminders in batches."""
     summary = dispatch(enqueue=lambda ids: send_weekly_reminders.delay(ids))
     return vars(summary)
 
@@ -29,8 +30,15 @@ def dispatch_weekly_reminders() -> dict:
 @shared_task(bind=True, max_retries=SEND_RETRIES)
 def send_weekly_reminders(self, delivery_ids: list[int]) -> dict:
     outcome = send_batch(delivery_ids=delivery_ids)
-    # Eagerly (no broker) a countdown is ignored, so leave retries to the next run.
-    if outcome.retry_ids and not self.request.is_eager and self.request.retries < SEND_RETRIES:
+    # Eagerly (no broker) a countdown is ignored, so leave retries to the next run. So is a
+    # wait past the visibility timeout, after which Redis would hand the waiting retry to
+    # another worker too: the dispatch finds those rows again when their back-off ends.
+    if (
+        outcome.retry_ids
+        and not self.request.is_eager
+        and self.request.retries < SEND_RETRIES
+        and outcome.retry_in < settings.CELERY_VISIBILITY_TIMEOUT_SECONDS
+    ):
         raise self.retry(args=[outcome.retry_ids], countdown=outcome.retry_in)
     return {"sent": outcome.sent, "failed": outcome.failed, "skipped": outcome.skipped, "retry": len(outcome.retry_ids)}
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
-from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -156,6 +155,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # A persistent connection is checked before a request reuses it, so a database
+        # failover or restart costs only the requests in flight at that moment, not a 500
+        # for the first request of every process afterwards.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -296,15 +299,28 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Redis redelivers a message not acknowledged within this many seconds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis redelivers a message not acknowledged within this many seconds. Sized to a batch
+# (500 reminders take seconds) rather than to an hour: recovery does not wait on it anyway,
+# as the next dispatch finds a dead worker's unsent rows again (tracker/reminders/dispatch.py).
+CELERY_VISIBILITY_TIMEOUT_SECONDS = env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 600)
+if CELERY_VISIBILITY_TIMEOUT_SECONDS < 1:
+    raise ImproperlyConfigured(
+        f"CELERY_VISIBILITY_TIMEOUT_SECONDS must be at least 1; got {CELERY_VISIBILITY_TIMEOUT_SECONDS}."
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 # The one place the periodic work is scheduled; `celery -A wellness beat` reads it.
+# Dispatch is idempotent and cheap, so it runs every few minutes: whatever a fault left
+# unsent (a killed worker, a restarted Redis, a tick dropped while Redis was down) is found
+# and sent by the next one.
+REMINDER_DISPATCH_SECONDS = env_int("REMINDER_DISPATCH_SECONDS", 120)
+if REMINDER_DISPATCH_SECONDS < 1:
+    raise ImproperlyConfigured(f"REMINDER_DISPATCH_SECONDS must be at least 1; got {REMINDER_DISPATCH_SECONDS}.")
 CELERY_BEAT_SCHEDULE = {
     "dispatch-weekly-reminders": {
         "task": "tracker.tasks.dispatch_weekly_reminders",
-        "schedule": crontab(minute=0),
+        "schedule": dt.timedelta(seconds=REMINDER_DISPATCH_SECONDS),
     },
 }
 
@@ -326,7 +342,15 @@ if JOIN_CODE_MAX_AGE_DAYS < 1:
 REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 500)
 if REMINDER_BATCH_SIZE < 1:
     raise ImproperlyConfigured(f"REMINDER_BATCH_SIZE must be at least 1; got {REMINDER_BATCH_SIZE}.")
-REMINDER_LEASE_SECONDS = 15 * 60
+# The lease covers one send and its mark: a row whose worker died goes out again once it
+# runs out, at the next dispatch. It must outlast any send (EMAIL_TIMEOUT bounds each SMTP
+# step), or a slow send could lose its claim mid-way.
+REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 5 * 60)
+if REMINDER_LEASE_SECONDS < 4 * EMAIL_TIMEOUT:
+    raise ImproperlyConfigured(
+        f"REMINDER_LEASE_SECONDS must be at least 4 x EMAIL_TIMEOUT ({4 * EMAIL_TIMEOUT}); "
+        f"got {REMINDER_LEASE_SECONDS}."
+    )
 REMINDER_MAX_ATTEMPTS = 5
 # Verification links in emails stop working after this many days.
 EMAIL_VERIFICATION_MAX_AGE_DAYS = 7

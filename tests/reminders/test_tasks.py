@@ -1,12 +1,13 @@
 """The Celery tasks, run by a real worker through a real Redis broker, sending
 to a real SMTP server; and the app staying up while the broker is down."""
 
+import datetime as dt
 import socket
 import time
 
 import pytest
 import redis
-from celery.schedules import crontab
+from celery.exceptions import Retry
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -18,6 +19,7 @@ from tests.services import require_redis
 from tests.smtp import PORTS
 from tracker.models import CheckIn, ReminderDelivery, User
 from tracker.reminders.dispatch import dispatch
+from tracker.reminders.sending import BatchOutcome
 from tracker.tasks import dispatch_weekly_reminders, send_weekly_reminders
 from wellness.celery import app
 
@@ -52,11 +54,16 @@ def settle(url):
     wait_for(lambda: broker_is_idle(url), what="an idle broker")
 
 
-def test_beat_runs_the_dispatch_every_hour_on_the_hour():
+def test_beat_runs_the_dispatch_every_two_minutes_by_default(settings):
     [entry] = app.conf.beat_schedule.values()
     assert entry["task"] == "tracker.tasks.dispatch_weekly_reminders"
-    assert entry["schedule"] == crontab(minute=0)
+    assert entry["schedule"] == dt.timedelta(seconds=settings.REMINDER_DISPATCH_SECONDS) == dt.timedelta(minutes=2)
     assert entry["task"] in app.tasks
+
+
+def test_the_broker_redelivers_a_batch_after_ten_minutes_and_a_lease_lasts_five(settings):
+    assert app.conf.broker_transport_options["visibility_timeout"] == 600
+    assert settings.REMINDER_LEASE_SECONDS == 300
 
 
 def test_tasks_are_acknowledged_late_and_requeued_when_a_worker_dies():
@@ -185,3 +192,19 @@ def test_a_temporary_smtp_refusal_is_retried_through_the_broker(redis_url, smtp_
     assert smtp_sink.per_recipient() == {patient.email: 1}
     delivery = ReminderDelivery.objects.get()
     assert (delivery.attempts, delivery.last_error) == (2, "")
+
+
+@pytest.mark.parametrize(("wait", "retried"), [(30, True), (300, True), (1800, False)])
+def test_a_retry_waits_in_the_broker_only_if_it_comes_before_the_visibility_timeout(monkeypatch, wait, retried):
+    # Past the timeout Redis would hand the waiting retry to a second worker as well; the
+    # dispatch finds those rows again when their back-off ends.
+    monkeypatch.setattr("tracker.tasks.send_batch", lambda delivery_ids: BatchOutcome(retry_ids=[7], retry_in=wait))
+    send_weekly_reminders.push_request(is_eager=False, retries=0)
+    try:
+        if retried:
+            with pytest.raises(Retry):
+                send_weekly_reminders.run([7])
+        else:
+            assert send_weekly_reminders.run([7])["retry"] == 1
+    finally:
+        send_weekly_reminders.pop_request()

@@ -7,9 +7,9 @@ own time zone. Each week's reminder is one `ReminderDelivery` row, unique on
 
 Why no email goes out twice
 ---------------------------
-`dispatch` (hourly, from beat or cron) creates the missing rows for due
-patients (INSERT ... ON CONFLICT DO NOTHING) and enqueues the ids of pending
-rows in batches. `send_batch` claims each row, just before sending it, with
+`dispatch` (every REMINDER_DISPATCH_SECONDS, from beat or cron) creates the
+missing rows for due patients (INSERT ... ON CONFLICT DO NOTHING) and enqueues
+the ids of pending, unclaimed rows in batches. `send_batch` claims each row, just before sending it, with
 one conditional UPDATE:
 
     UPDATE ... SET claimed_until = now + lease, claim_token = <new>
@@ -18,13 +18,20 @@ one conditional UPDATE:
 The database runs these one at a time per row, so of two workers racing for a
 row exactly one gets a row count of 1 and sends; the other skips it. The row
 is marked sent (only by the claim's holder) as soon as the SMTP server has
-accepted the message; that commit also carries the next row's claim, so each
-email costs one commit. So a second dispatch, a redelivered task (acks_late,
-visibility timeout), two beat processes or two cron runs only enqueue ids that
-are already claimed or sent, and those are skipped. A worker killed mid-batch
-leaves at most its current row claimed and unsent: the lease runs out and the
-next hourly dispatch enqueues it again, so nobody is skipped. The lease (15
-minutes) is far longer than any single send can block (EMAIL_TIMEOUT).
+accepted the message, in a transaction holding nothing else. So a second
+dispatch, a redelivered task (acks_late, visibility timeout), two beat
+processes or two cron runs only enqueue ids that are already claimed or sent,
+and those are skipped.
+
+Recovery is the next dispatch's job, not the broker's: whatever a fault left
+unsent is still pending and unclaimed, and the next dispatch enqueues it again.
+A worker killed mid-batch leaves its unsent rows unclaimed and at most its
+current row claimed: that one goes out at the first dispatch after its lease
+(REMINDER_LEASE_SECONDS, at least 4 x EMAIL_TIMEOUT). Batches lost with a
+Redis restart, or a tick dropped while Redis was down, are found again the
+same way. A database connection that drops after the SMTP server accepted a
+message is reopened and the mark tried again while the lease holds (a repeat
+is harmless: only the claim's token can mark the row).
 
 The one window left: a crash (or a lost database) after the SMTP server
 accepted a message and before the row is marked sent. The row then looks
@@ -33,8 +40,9 @@ it is sent again: this window falls on the side of AT-LEAST-ONCE. That is a
 choice: telling "accepted but unmarked" from "never sent" is impossible
 without a second record written after acceptance, which has the same window;
 treating both as sent would silently skip patients whose worker died before
-sending, which the product forbids. The window is the milliseconds between
-the server's "250 OK" and the commit of one UPDATE on an open connection.
+sending, which the product forbids. The window is the time between the
+server's "250 OK" and the commit of one UPDATE on an open connection, about a
+millisecond; docs/operations.md gives its measured share of a send.
 """
 
 import datetime as dt

@@ -9,13 +9,15 @@ described in tracker/reminders/dispatch.py.
 import datetime as dt
 import logging
 import smtplib
+import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import InterfaceError, OperationalError
+from django.db import connection as database_connection
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -35,9 +37,15 @@ logger = logging.getLogger(__name__)
 Status = ReminderDelivery.Status
 # When the SMTP server cannot be reached at all, try the batch again after this.
 CONNECT_RETRY_SECONDS = 5 * 60
-NOT_CLAIMED = object()  # the next row's claim was not attempted yet
 TURNED_OFF = "Reminders were turned off before it was sent."
 PAUSED = "The patient paused the day it was due to go out."
+# When the database connection is lost mid-batch, the rest of the batch is retried after this.
+DATABASE_RETRY_SECONDS = 30
+# Pauses between tries of a mark whose database connection failed; the last repeats until the lease ends.
+MARK_RETRY_PAUSES = (0, 0.2, 1, 2, 5)
+# What a lost or restarting database raises; anything else is a bug and is not retried.
+DATABASE_GONE = (OperationalError, InterfaceError)
+DATABASE_LOST = object()  # what a claim returns when the database connection failed
 
 
 def claim(*, delivery_id: int, now: dt.datetime | None = None) -> str | None:
@@ -72,10 +80,11 @@ def mark_sent(*, delivery_id: int, token: str) -> bool:
 
 
 def backoff_seconds(attempts: int) -> int:
-    """2, 8, then 30 minutes: beyond that the hourly dispatch retries anyway.
+    """2, 8, then 30 minutes: beyond that the dispatch retries anyway.
 
-    Kept under the broker's visibility timeout, so a delayed retry is not
-    redelivered early."""
+    The dispatch finds the row again when its back-off ends; a wait longer than
+    the broker's visibility timeout is left to it rather than to a delayed
+    retry of the task (tracker/tasks.py)."""
     return min(120 * 4 ** max(attempts - 1, 0), 30 * 60)
 
 
@@ -156,12 +165,17 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
         outcome.retry_later([d.pk for d in ready], CONNECT_RETRY_SECONDS)
         return outcome
     try:
-        next_token = NOT_CLAIMED
         for index, delivery in enumerate(ready):
-            token = claim(delivery_id=delivery.pk) if next_token is NOT_CLAIMED else next_token
-            next_token = NOT_CLAIMED
+            token = _claim_unless_database_gone(delivery_id=delivery.pk)
+            if token is DATABASE_LOST:
+                # The rest of the batch waits for the task's retry (or the next dispatch);
+                # a claim that did commit holds its row until its lease ends.
+                logger.warning("Database connection lost; %d reminders left for a retry", len(ready) - index)
+                outcome.retry_later([d.pk for d in ready[index:]], DATABASE_RETRY_SECONDS)
+                break
             if token is None:
                 continue
+            lease_ends = time.monotonic() + settings.REMINDER_LEASE_SECONDS
             # The week's note, in the patient's language: built once per week and language.
             language = language_of(delivery.patient)
             week = (delivery.iso_year, delivery.iso_week, language)
@@ -190,19 +204,64 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
                     outcome.retry_later([d.pk for d in ready[index + 1 :]], CONNECT_RETRY_SECONDS)
                     break
                 continue
-            # The server has accepted the message: record it before anything else.
-            # A crash between here and the commit is the one window left; it
+            # The server has accepted the message: record it before anything else, in a
+            # transaction of its own (autocommit) so its commit is as short as it can be.
+            # A crash before that UPDATE reaches the database is the one window left; it
             # resends (at-least-once), as tracker/reminders/dispatch.py explains.
-            # The next row's claim rides in the same transaction, so each
-            # message costs one commit (one disk flush) rather than two.
-            with transaction.atomic():
-                mark_sent(delivery_id=delivery.pk, token=token)
-                if index + 1 < len(ready):
-                    next_token = claim(delivery_id=ready[index + 1].pk)
+            _mark_sent_retrying(delivery_id=delivery.pk, token=token, lease_ends=lease_ends)
             outcome.sent += 1
     finally:
         connection.close()
     return outcome
+
+
+def _claim_unless_database_gone(*, delivery_id: int):
+    """claim(), or DATABASE_LOST when the database connection failed (and was closed)."""
+    try:
+        return claim(delivery_id=delivery_id)
+    except DATABASE_GONE:
+        _drop_database_connection()
+        return DATABASE_LOST
+
+
+def _mark_sent_retrying(*, delivery_id: int, token: str, lease_ends: float) -> None:
+    """Mark an accepted message sent, reconnecting and trying again while the lease holds.
+
+    A database that drops between the SMTP server's acceptance and the mark would
+    otherwise leave the row claimed, and the next dispatch after the lease would send it
+    again. Trying again is safe: only this claim's token can mark the row, and a mark whose
+    commit landed but whose reply was lost with the connection is seen and not repeated.
+    A database away until the lease ends is logged, and the row will go out again: the
+    duplicate this avoids in every shorter outage. (The next claim then finds the database
+    gone and leaves the rest of the batch for a retry.)
+    """
+    pauses = iter(MARK_RETRY_PAUSES)
+    first = True
+    while True:
+        try:
+            if (
+                not first
+                and ReminderDelivery.objects.filter(pk=delivery_id, claim_token=token, status=Status.SENT).exists()
+            ):
+                return
+            mark_sent(delivery_id=delivery_id, token=token)
+            return
+        except DATABASE_GONE as error:
+            _drop_database_connection()
+            pause = next(pauses, MARK_RETRY_PAUSES[-1])
+            if time.monotonic() + pause >= lease_ends:
+                logger.error("Could not mark reminder %s sent before its lease ended; it may go out twice", delivery_id)
+                return
+            logger.warning("Marking reminder %s sent failed (%s); trying again in %ss", delivery_id, error, pause)
+            time.sleep(pause)
+            first = False
+
+
+def _drop_database_connection() -> None:
+    """Close a broken connection so the next query opens a new one (outside a transaction only:
+    inside one, as in a test, Django keeps it until the transaction ends)."""
+    if not database_connection.in_atomic_block:
+        database_connection.close()
 
 
 def _smtp_failure(error: Exception) -> tuple[str, bool, bool]:

@@ -324,6 +324,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# A check-in save's statements travel to PostgreSQL in one message (tracker/core/sqlbatch.py).
+# 0 runs them one by one in a transaction, as on SQLite: only to measure what the batch saves.
+CHECKIN_SAVE_ONE_ROUND_TRIP = env_bool("CHECKIN_SAVE_ONE_ROUND_TRIP", default=True)
+
 # Domain settings.
 # A patient can fill in or edit today and the 13 days before it.
 CHECKIN_EDIT_WINDOW_DAYS = 14

@@ -15,7 +15,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from tests.factories import PASSWORD, UserFactory
 from tracker.checkins.services import checkin_save
 from tracker.core.locks import lock_patient
-from tracker.core.sqlbatch import execute_atomically
+from tracker.core.sqlbatch import execute_atomically, one_round_trip_possible
 from tracker.models import CheckIn, PatientWeek, User
 from tracker.privacy.deletion import account_delete
 
@@ -96,3 +96,8 @@ def test_deleting_an_account_waits_for_a_save_in_flight_and_deletes_its_checkin(
     )
     assert not User.objects.filter(pk=patient.pk).exists()
     assert not CheckIn.objects.filter(patient_id=patient.pk).exists()
+
+
+def test_it_runs_the_statements_one_by_one_when_the_batch_is_switched_off(settings):
+    settings.CHECKIN_SAVE_ONE_ROUND_TRIP = False
+    assert not one_round_trip_possible()

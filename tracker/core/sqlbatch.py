@@ -9,13 +9,18 @@ Inside an enclosing transaction they simply become part of it. Elsewhere (SQLite
 binding) the statements run one by one in transaction.atomic(), with the same result.
 """
 
+from django.conf import settings
 from django.db import connection, transaction
 
 Statement = tuple[str, list]
 
 
 def one_round_trip_possible() -> bool:
-    return connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get("server_side_binding")
+    return (
+        settings.CHECKIN_SAVE_ONE_ROUND_TRIP
+        and connection.vendor == "postgresql"
+        and not connection.settings_dict["OPTIONS"].get("server_side_binding")
+    )
 
 
 def execute_atomically(statements: list[Statement], *, rows_of: int | None = None) -> list[tuple] | None:

@@ -7,7 +7,7 @@ class TrackerConfig(AppConfig):
     verbose_name = "Wellness tracker"
 
     def ready(self):
-        # Signal receivers: the session clock, the security audit trail, the notes' rotation copy.
-        from tracker.accounts import sessions  # noqa: F401
+        # Signal receivers: the session clock, sign-ins, the security audit trail, the notes' rotation copy.
+        from tracker.accounts import sessions, sign_ins  # noqa: F401
         from tracker.audit import signals  # noqa: F401
         from tracker.education import notes  # noqa: F401

@@ -51,6 +51,11 @@ def browser_in_words(user_agent: str) -> str:
     return browser or (f"A browser on {system}" if system else "An unknown browser")
 
 
+def request_browser(request) -> str:
+    """The browser of a request, in words; the raw User-Agent goes no further."""
+    return browser_in_words(getattr(request, "META", {}).get("HTTP_USER_AGENT", ""))
+
+
 def user_session_start(*, request, user: User) -> UserSession:
     """Record the session a login just started, and forget the user's sessions that have ended."""
     now = timezone.now()
@@ -59,7 +64,7 @@ def user_session_start(*, request, user: User) -> UserSession:
         session_key=request.session.session_key,
         defaults={
             "user": user,
-            "browser": browser_in_words(request.META.get("HTTP_USER_AGENT", "")),
+            "browser": request_browser(request),
             "created_at": now,
             "last_seen_at": now,
             "remembered": False,
@@ -86,7 +91,7 @@ def user_session_seen(*, request, now: dt.datetime | None = None) -> None:
                 session_key=key,
                 defaults={
                     "user": request.user,
-                    "browser": browser_in_words(request.META.get("HTTP_USER_AGENT", "")),
+                    "browser": request_browser(request),
                     "last_seen_at": now,
                 },
             )

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from tracker.accounts import reauth, twofactor
 from tracker.accounts.forms import PasswordConfirmForm, TokenForm, TwoFactorSetupForm
+from tracker.accounts.sign_ins import two_factor_passed
 from tracker.audit.services import audit_record
 from tracker.models import AuditEvent
 
@@ -59,6 +60,7 @@ def two_factor_verify(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid() and twofactor.verify_session(request=request, token=form.cleaned_data["token"]):
+            two_factor_passed(request=request)
             next_url = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
                 next_url = "home"

@@ -41,6 +41,7 @@ urlpatterns = [
     path("settings/", account.account_settings, name="settings"),
     path("settings/sessions/", signed_in.signed_in_list, name="signed_in"),
     path("settings/sessions/sign-out-everywhere/", signed_in.sign_out_everywhere, name="sign_out_everywhere"),
+    path("settings/sessions/<int:session_id>/end/", signed_in.end_session, name="end_session"),
     path("settings/data/", data.my_data, name="my_data"),
     path("settings/data/export.json", data.export_json, name="export_json"),
     path("settings/data/export-csv.zip", data.export_csv, name="export_csv"),

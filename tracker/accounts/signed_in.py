@@ -145,6 +145,16 @@ def sessions_end_all(*, user: User) -> int:
     return len(keys)
 
 
+def user_session_of(*, user: User, session_id: int) -> UserSession | None:
+    """One of the user's own sessions by its row id; None for anyone else's."""
+    return UserSession.objects.filter(pk=session_id, user=user).first()
+
+
+def session_end(*, row: UserSession) -> None:
+    """End one session (from another browser of the same user: "Sign out this browser")."""
+    _end([row.session_key])
+
+
 def sessions_end_others(*, user: User, request) -> None:
     """End the user's other sessions (after a password change): this one carries on."""
     keep = request.session.get(ROW_KEY)

@@ -56,6 +56,7 @@ MATRIX = {
     "sign_out_everywhere": only(set(), 405, anonymous="login"),
     # Ending a session is a POST; another user's session is a 404 (tests/accounts/test_sessions.py).
     "end_session": only(set(), 405, anonymous="login"),
+    "account_activity": LOGGED_IN,
     "password_confirm": LOGGED_IN,
     "my_data": PATIENTS_ONLY,
     "export_json": PATIENTS_ONLY,

@@ -213,7 +213,7 @@ def test_sign_out_everywhere_needs_a_post(alice_client):
 # --- Signing out one browser ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("from_page", ["signed_in"])
+@pytest.mark.parametrize("from_page", ["signed_in", "account_activity"])
 def test_signing_out_one_browser_from_the_page_logs_that_browser_out(db, alice, traveller, from_page):
     phone, laptop = Client(HTTP_USER_AGENT=ANDROID_CHROME), Client(HTTP_USER_AGENT=WINDOWS_FIREFOX)
     _login(phone, alice.email, remember=True)

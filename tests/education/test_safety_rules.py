@@ -188,6 +188,7 @@ def patient_pages(client, patient) -> dict[str, str]:
         reverse("summary"),
         reverse("pauses"),
         reverse("settings"),
+        reverse("account_activity"),
         reverse("my_data"),
         reverse("learn"),
         reverse("learn_references"),

@@ -8,14 +8,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tracker.accounts.signed_in import (
-    request_browser,
-    session_end,
-    sessions_end_all,
-    signed_in_sessions,
-    user_session_of,
-)
-from tracker.audit.services import audit_record
+from tracker.accounts.notices import security_event
+from tracker.accounts.signed_in import session_end, sessions_end_all, signed_in_sessions, user_session_of
 from tracker.models import AuditEvent
 
 
@@ -31,7 +25,7 @@ def signed_in_list(request):
 def sign_out_everywhere(request):
     user = request.user
     sessions_end_all(user=user)
-    audit_record(actor=user, action=AuditEvent.Action.SIGNED_OUT_EVERYWHERE)
+    security_event(request=request, user=user, action=AuditEvent.Action.SIGNED_OUT_EVERYWHERE)
     return _signed_out(request, "You're signed out on every device, this one included.")
 
 
@@ -46,12 +40,7 @@ def end_session(request, session_id):
     if row.session_key == request.session.session_key:
         return _signed_out(request, "You're signed out of this browser.")
     session_end(row=row)
-    audit_record(
-        actor=request.user,
-        action=AuditEvent.Action.SESSION_ENDED,
-        ended=row.browser,
-        browser=request_browser(request),
-    )
+    security_event(request=request, user=request.user, action=AuditEvent.Action.SESSION_ENDED, ended=row.browser)
     messages.success(request, f"Signed out {row.browser}.")
     return redirect("account_activity" if request.POST.get("back") == "activity" else "signed_in")
 

@@ -76,7 +76,7 @@ def test_the_activity_page_on_a_phone_is_axe_clean_and_fits(phone):
     text = phone.locator("main").inner_text()
     assert "When your clinic looked at its figures" in text
     assert "every figure that counted you was withheld" in text
-    assert "A sign-in failed: wrong password" in text
+    assert "Wrong password entered" in text
     assert "Dana" not in text
     assert "dr@example.com" not in text
     audit_accessibility(phone)

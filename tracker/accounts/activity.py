@@ -125,7 +125,8 @@ def _describe(event, *, completed: set) -> ActivityItem:
 
 
 SENTENCES = {
-    A.LOGIN_FAILED: gettext_lazy("A sign-in failed: wrong password"),
+    # At the login form or on "Confirm your password": both count towards the same lockout.
+    A.LOGIN_FAILED: gettext_lazy("Wrong password entered"),
     A.PASSWORD_CHANGED: gettext_lazy("Password changed"),
     A.PASSWORD_RESET: gettext_lazy("Password reset with a link from an email"),
     A.SIGNED_OUT_EVERYWHERE: gettext_lazy("Signed out everywhere"),

@@ -60,7 +60,7 @@ def security_email_queue(*, event: AuditEvent) -> bool:
     except Throttled:
         logger.info("Security email %s for user %s throttled", event.action, event.actor_ref)
         return False
-    from tracker.tasks import send_security_email  # tasks import the domain, not the other way round
+    from tracker.tasks import send_security_email  # tracker.tasks imports this module: no import at the top
 
     after_commit(send_security_email, event.pk)
     return True

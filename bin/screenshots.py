@@ -4,8 +4,9 @@ Serves the app (runserver, local settings, the demo data `make seed` loads) on a
 logs in as the demo patient in Debian's Chromium (CHROMIUM_PATH, never Playwright's own download).
 On a 375 x 812 phone it fills in today's check-in, saves docs/images/checkin-phone.png and saves
 the check-in (so, like the demo patient, today is logged in the local demo data); then it saves
-docs/images/dashboard.png on a desktop 1280 wide. Pixel ratio 1 keeps each file small enough to
-commit.
+docs/images/dashboard.png on a desktop 1280 wide, and last, back on the phone, the whole Account
+activity page as docs/images/account-activity-phone.png (both browsers signed in by then). Pixel
+ratio 1 keeps each file small enough to commit.
 """
 
 import os
@@ -75,20 +76,21 @@ def main() -> None:
             phone = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
             page = log_in(phone, base)
             page.goto(f"{base}/today/")
-            page.fill("input[name=sleep_hours]", "7.5")
+            page.select_option("select[name=sleep_hours]", "7.5")
             page.check("input[name=sleep_quality][value='4']")
-            page.select_option("select[name=stress]", "3")
+            page.check("input[name=stress][value='3']")
             page.screenshot(path=str(IMAGES / "checkin-phone.png"))
-            page.click("input[name=save]")
-            page.wait_for_url(f"{base}/today/**")
+            with page.expect_navigation():
+                page.click("button[name=save]")
             desktop = browser.new_context(viewport=DESKTOP, device_scale_factor=1)
-            page = log_in(desktop, base)
-            page.screenshot(path=str(IMAGES / "dashboard.png"))
+            log_in(desktop, base).screenshot(path=str(IMAGES / "dashboard.png"))
+            page.goto(f"{base}/settings/activity/")
+            page.screenshot(path=str(IMAGES / "account-activity-phone.png"), full_page=True)
             browser.close()
     finally:
         server.terminate()
         server.wait(10)
-    for name in ("dashboard.png", "checkin-phone.png"):
+    for name in ("dashboard.png", "checkin-phone.png", "account-activity-phone.png"):
         size = (IMAGES / name).stat().st_size
         print(f"docs/images/{name}: {size / 1000:.0f} KB")
         if size > MAX_BYTES:

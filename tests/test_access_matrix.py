@@ -54,6 +54,9 @@ MATRIX = {
     "settings": LOGGED_IN,
     "signed_in": LOGGED_IN,
     "sign_out_everywhere": only(set(), 405, anonymous="login"),
+    # Ending a session is a POST; another user's session is a 404 (tests/accounts/test_sessions.py).
+    "end_session": only(set(), 405, anonymous="login"),
+    "account_activity": LOGGED_IN,
     "password_confirm": LOGGED_IN,
     "my_data": PATIENTS_ONLY,
     "export_json": PATIENTS_ONLY,
@@ -142,6 +145,7 @@ def world(db, frozen_now):
         "leave_clinic": [clinic_a.pk],
         "pause_end": [pause.pk],
         "pause_remove": [pause.pk],
+        "end_session": [1],
         "password_reset_confirm": ["MQ", "not-a-token"],
         "verify_email": ["not-a-token"],
         "reminders_unsubscribe": ["not-a-token"],

@@ -100,3 +100,16 @@ def test_the_demo_clinic_dashboard_shows_every_figure(db, frozen_now):
     for name in ("enrolled_now", "mean_active", "notes_opened", "reminders_sent", "reminders_followed_share"):
         assert not summary[name].withheld, name
         assert summary[name].value, name
+
+
+def test_seed_demo_gives_the_demo_patient_months_of_clinic_views_once(db, frozen_now):
+    from tracker.clinics.counted_views import patient_counted_views
+    from tracker.models import AuditEvent
+
+    seed_demo(now=NOW)
+    seed_demo(now=NOW)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.DASHBOARD_VIEWED).count() == 16
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.DASHBOARD_EXPORTED).count() == 4
+    (clinic,) = patient_counted_views(patient=User.objects.get(email=DEMO_PATIENT_EMAIL))
+    assert sum(month.total for month in clinic.months) == 20
+    assert len(clinic.months) >= 4

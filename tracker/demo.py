@@ -16,9 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker.checkins.rollup import rollup_rebuild
+from tracker.clinics.disclosure import disclosure_trace, engagement_report
+from tracker.clinics.engagement import clinic_engagement, default_period
 from tracker.clinics.join_codes import join_codes_issue
 from tracker.core.time import monday_of, patient_today
 from tracker.models import (
+    AuditEvent,
     CheckIn,
     Clinic,
     ClinicMembership,
@@ -183,7 +186,45 @@ def seed_demo(*, progress=None, now: dt.datetime | None = None) -> dict:
     # bulk_create bypasses checkin_save, so rebuild the dashboard's rollup for these patients.
     rollup_rebuild(patient_ids=patient_ids)
     _seed_engagement_extras(patient_ids=patient_ids, now=now)
+    _seed_dashboard_views(clinic=clinic, clinician=clinician, now=now)
     return created
+
+
+DASHBOARD_VIEW_WEEKS = 16
+
+
+def _seed_dashboard_views(*, clinic: Clinic, clinician: User, now: dt.datetime) -> None:
+    """The demo clinician opened the dashboard every Monday morning and downloaded the CSV every
+    fourth, so a patient's Account activity page has months of "your clinic looked at its figures".
+    Each view records what its period showed, as tracker/clinics/views.py does. Added once."""
+    views = AuditEvent.objects.filter(actor_ref=clinician.pk, action=AuditEvent.Action.DASHBOARD_VIEWED)
+    if views.exists():
+        return
+    this_monday = monday_of(now.astimezone(clinician.tzinfo).date())
+    for weeks_ago in range(DASHBOARD_VIEW_WEEKS, 0, -1):
+        monday = this_monday - dt.timedelta(weeks=weeks_ago)
+        report = engagement_report(
+            engagement=clinic_engagement(clinic=clinic, period=default_period(today=monday)), today=monday
+        )
+        at = dt.datetime.combine(monday, dt.time(9), tzinfo=clinician.tzinfo)
+        meta = {
+            "first_week": report.period.first_week.isoformat(),
+            "last_week": report.period.last_week.isoformat(),
+            **disclosure_trace(report),
+        }
+        actions = [AuditEvent.Action.DASHBOARD_VIEWED]
+        if weeks_ago % 4 == 0:
+            actions.append(AuditEvent.Action.DASHBOARD_EXPORTED)
+        for action in actions:
+            AuditEvent.objects.create(
+                actor=clinician,
+                actor_ref=clinician.pk,
+                action=action,
+                clinic=clinic,
+                clinic_ref=clinic.pk,
+                at=at,
+                metadata=meta,
+            )
 
 
 def _seed_engagement_extras(*, patient_ids: list[int], now: dt.datetime) -> None:

@@ -2,7 +2,7 @@
 
 The reminder tasks run with acks_late (settings), so a task interrupted by a
 crash is delivered again; that is safe because every send claims its row
-first. The account emails are sent here rather than in the request
+first. The account emails (and the security notices) are sent here rather than in the request
 (tracker.core.later.after_commit), so a page's time says nothing about
 whether an account exists; a redelivered one sends its email again, which is
 harmless.
@@ -11,6 +11,7 @@ harmless.
 from celery import shared_task
 from django.conf import settings
 
+from tracker.accounts.notices import security_email_send
 from tracker.accounts.services import password_reset_send, signup_email_send
 from tracker.reminders.dispatch import dispatch
 from tracker.reminders.sending import send_batch
@@ -52,3 +53,9 @@ def send_signup_email(user_id: int, new: bool) -> bool:
 def send_password_reset(email: str) -> int:
     """Takes the address as typed: the request must not look it up (see the module docstring)."""
     return password_reset_send(email=email)
+
+
+@shared_task
+def send_security_email(event_id: int) -> bool:
+    """The email about one account change (tracker/accounts/notices.py), from its audit event."""
+    return security_email_send(event_id=event_id)

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
+from tracker.accounts import activity_views as activity
 from tracker.accounts import language
 from tracker.accounts import session_views as signed_in
 from tracker.accounts import twofactor_views as security
@@ -42,6 +43,8 @@ urlpatterns = [
     path("settings/", account.account_settings, name="settings"),
     path("settings/sessions/", signed_in.signed_in_list, name="signed_in"),
     path("settings/sessions/sign-out-everywhere/", signed_in.sign_out_everywhere, name="sign_out_everywhere"),
+    path("settings/sessions/<int:session_id>/end/", signed_in.end_session, name="end_session"),
+    path("settings/activity/", activity.account_activity, name="account_activity"),
     path("settings/data/", data.my_data, name="my_data"),
     path("settings/data/export.json", data.export_json, name="export_json"),
     path("settings/data/export-csv.zip", data.export_csv, name="export_csv"),

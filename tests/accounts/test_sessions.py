@@ -210,6 +210,62 @@ def test_sign_out_everywhere_needs_a_post(alice_client):
     assert _signed_in(alice_client)
 
 
+# --- Signing out one browser ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("from_page", ["signed_in", "account_activity"])
+def test_signing_out_one_browser_from_the_page_logs_that_browser_out(db, alice, traveller, from_page):
+    phone, laptop = Client(HTTP_USER_AGENT=ANDROID_CHROME), Client(HTTP_USER_AGENT=WINDOWS_FIREFOX)
+    _login(phone, alice.email, remember=True)
+    _login(laptop, alice.email)
+    html = laptop.get(reverse(from_page)).content.decode()
+    phones = UserSession.objects.get(browser="Chrome on Android")
+    assert reverse("end_session", args=[phones.pk]) in html
+    mine = UserSession.objects.get(browser="Firefox on Windows")
+    assert reverse("end_session", args=[mine.pk]) not in html  # this browser logs out instead
+    back = "activity" if from_page == "account_activity" else ""
+    response = laptop.post(reverse("end_session", args=[phones.pk]), {"back": back})
+    assert response["Location"] == reverse(from_page)
+    assert "Signed out Chrome on Android." in laptop.get(reverse(from_page)).content.decode()
+    assert not _signed_in(phone)
+    assert _signed_in(laptop)
+    assert not Session.objects.filter(session_key=phones.session_key).exists()
+    assert list(UserSession.objects.values_list("browser", flat=True)) == ["Firefox on Windows"]
+    event = AuditEvent.objects.get(action=AuditEvent.Action.SESSION_ENDED)
+    assert event.actor_ref == alice.pk
+    assert event.metadata == {"ended": "Chrome on Android", "browser": "Firefox on Windows"}
+
+
+def test_bob_cannot_sign_out_alices_browser(db, alice, bob, traveller):
+    alices, bobs = Client(HTTP_USER_AGENT=ANDROID_CHROME), Client(HTTP_USER_AGENT=IPHONE_SAFARI)
+    _login(alices, alice.email)
+    _login(bobs, bob.email)
+    row = UserSession.objects.get(user=alice)
+    assert bobs.post(reverse("end_session", args=[row.pk])).status_code == 404
+    assert bobs.post(reverse("end_session", args=[row.pk + 1000])).status_code == 404
+    assert _signed_in(alices)
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.SESSION_ENDED).exists()
+
+
+def test_signing_out_this_browser_by_its_own_row_is_a_logout(db, alice, traveller):
+    laptop = Client(HTTP_USER_AGENT=WINDOWS_FIREFOX)
+    _login(laptop, alice.email)
+    response = laptop.post(reverse("end_session", args=[UserSession.objects.get().pk]))
+    assert response["Location"] == reverse("login")
+    assert response["Clear-Site-Data"] == '"storage"'
+    assert not _signed_in(laptop)
+    assert not UserSession.objects.exists()
+
+
+def test_signing_out_one_browser_needs_a_post(db, alice, traveller):
+    phone, laptop = Client(HTTP_USER_AGENT=ANDROID_CHROME), Client(HTTP_USER_AGENT=WINDOWS_FIREFOX)
+    _login(phone, alice.email)
+    _login(laptop, alice.email)
+    row = UserSession.objects.get(browser="Chrome on Android")
+    assert laptop.get(reverse("end_session", args=[row.pk])).status_code == 405
+    assert _signed_in(phone)
+
+
 @pytest.mark.parametrize(
     ("user_agent", "words"),
     [

@@ -24,6 +24,30 @@ def test_a_login_is_audited(client, alice):
     assert (event.action, event.actor_ref) == (A.LOGGED_IN, alice.pk)
 
 
+def test_a_login_records_the_browser_in_words_and_whether_two_factor_was_asked(db, alice, charlie):
+    from django.test import Client
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    phone = Client(HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14) Chrome/126.0 Mobile", REMOTE_ADDR="203.0.113.9")
+    _login(phone, alice.email)
+    device = TOTPDevice.objects.create(user=charlie, name="app", confirmed=True)
+    laptop = Client(HTTP_USER_AGENT="Mozilla/5.0 (Windows NT 10.0; rv:127.0) Gecko/20100101 Firefox/127.0")
+    _login(laptop, charlie.email)
+    laptop.post(reverse("two_factor_verify"), {"token": f"{totp(device.bin_key):06d}"})
+    events = list(AuditEvent.objects.order_by("id").values_list("action", "actor_ref", "metadata"))
+    alices, charlies, code = events
+    assert alices == (A.LOGGED_IN, alice.pk, {"browser": "Chrome on Android", "two_factor": False})
+    assert charlies == (A.LOGGED_IN, charlie.pk, {"browser": "Firefox on Windows", "two_factor": True})
+    assert code == (
+        A.TWO_FACTOR_PASSED,
+        charlie.pk,
+        {"sign_in": AuditEvent.objects.get(actor=charlie, action=A.LOGGED_IN).pk, "browser": "Firefox on Windows"},
+    )
+    assert "203.0.113" not in json.dumps(events)  # no address
+    assert "Mozilla" not in json.dumps(events)  # nor the raw User-Agent
+
+
 def test_a_failed_login_records_the_account_but_not_the_email(client, alice, frozen_now):
     _login(client, "ALICE@example.com", "wrong")
     _login(client, "nobody@example.com", "wrong")

@@ -134,11 +134,30 @@ def test_every_view_and_export_is_audited(client, charlie, alices_clinic):
     client.get(reverse("clinic_dashboard_csv", args=[alices_clinic.pk]))
     logged = AuditEvent.objects.exclude(action=AuditEvent.Action.LOGGED_IN)
     events = list(logged.order_by("id").values_list("action", "actor_id", "clinic_id", "metadata"))
-    period = {"first_week": "2026-09-07", "last_week": "2026-11-23"}
+    # The period, and what it showed, so a patient can later learn whether it counted them
+    # (tracker/clinics/counted_views.py): an empty clinic, so every week and cohort withheld.
+    period = {
+        "first_week": "2026-09-07",
+        "last_week": "2026-11-23",
+        "weeks_shown": "0" * 12,
+        "cohorts_shown": "",
+        "enrolled": 0,
+    }
     assert events == [
         (AuditEvent.Action.DASHBOARD_VIEWED, charlie.pk, alices_clinic.pk, period),
         (AuditEvent.Action.DASHBOARD_EXPORTED, charlie.pk, alices_clinic.pk, period),
     ]
+
+
+def test_a_view_records_which_weeks_and_cohorts_it_showed(client, charlie, alices_clinic, populated):
+    clinic_join(patient=UserFactory(), clinic=alices_clinic, now=dt.datetime(2026, 10, 14, tzinfo=dt.UTC))
+    client.force_login(charlie)
+    client.get(reverse("clinic_dashboard", args=[alices_clinic.pk]) + "?weeks=26")
+    meta = AuditEvent.objects.get(action=AuditEvent.Action.DASHBOARD_VIEWED).metadata
+    # 26 weeks from 1 June: the 8 joined in the week of 31 August, the 13th week; one more in October.
+    assert meta["weeks_shown"] == "0" * 13 + "1" * 13
+    assert meta["cohorts_shown"] == "2026-08"  # 31 August in New York; October's cohort of 1 is withheld
+    assert meta["enrolled"] == 9
 
 
 def test_refused_requests_leave_no_audit_record(client, dora, alices_clinic):

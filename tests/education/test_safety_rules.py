@@ -153,6 +153,14 @@ def demo_email_context(note: Note) -> dict:
         "domain": "example.org",
         "uid": "MQ",
         "token": "set-password",
+        # The security emails (tracker/accounts/security_emails.py).
+        "when": dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC),
+        "time_zone": "America/New York",
+        "browser": "Chrome on Android",
+        "export_format": "JSON",
+        "password_change_url": "https://example.org/accounts/password/change/",
+        "signed_in_url": "https://example.org/settings/sessions/",
+        "activity_url": "https://example.org/settings/activity/",
     }
 
 
@@ -177,6 +185,8 @@ def test_every_email_template_is_checked():
         "emails/clinician_invitation.txt",
         "emails/password-reset-body-text.txt",
         "emails/signup-attempt-body-text.txt",
+        "emails/security-new-browser-body-html.html",
+        "emails/security-data-exported-body-text.txt",
     } <= names
 
 
@@ -227,6 +237,7 @@ def patient_pages(client, patient) -> dict[str, str]:
         reverse("summary"),
         reverse("pauses"),
         reverse("settings"),
+        reverse("account_activity"),
         reverse("my_data"),
         reverse("learn"),
         reverse("learn_references"),

@@ -51,6 +51,11 @@ def browser_in_words(user_agent: str) -> str:
     return browser or (f"A browser on {system}" if system else "An unknown browser")
 
 
+def request_browser(request) -> str:
+    """The browser of a request, in words; the raw User-Agent goes no further."""
+    return browser_in_words(getattr(request, "META", {}).get("HTTP_USER_AGENT", ""))
+
+
 def user_session_start(*, request, user: User) -> UserSession:
     """Record the session a login just started, and forget the user's sessions that have ended."""
     now = timezone.now()
@@ -59,7 +64,7 @@ def user_session_start(*, request, user: User) -> UserSession:
         session_key=request.session.session_key,
         defaults={
             "user": user,
-            "browser": browser_in_words(request.META.get("HTTP_USER_AGENT", "")),
+            "browser": request_browser(request),
             "created_at": now,
             "last_seen_at": now,
             "remembered": False,
@@ -86,7 +91,7 @@ def user_session_seen(*, request, now: dt.datetime | None = None) -> None:
                 session_key=key,
                 defaults={
                     "user": request.user,
-                    "browser": browser_in_words(request.META.get("HTTP_USER_AGENT", "")),
+                    "browser": request_browser(request),
                     "last_seen_at": now,
                 },
             )
@@ -138,6 +143,16 @@ def sessions_end_all(*, user: User) -> int:
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     _end(keys)
     return len(keys)
+
+
+def user_session_of(*, user: User, session_id: int) -> UserSession | None:
+    """One of the user's own sessions by its row id; None for anyone else's."""
+    return UserSession.objects.filter(pk=session_id, user=user).first()
+
+
+def session_end(*, row: UserSession) -> None:
+    """End one session (from another browser of the same user: "Sign out this browser")."""
+    _end([row.session_key])
 
 
 def sessions_end_others(*, user: User, request) -> None:

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from tracker.accounts import reauth, twofactor
 from tracker.accounts.forms import PasswordConfirmForm, TokenForm, TwoFactorSetupForm
-from tracker.audit.services import audit_record
+from tracker.accounts.notices import security_event
+from tracker.accounts.sign_ins import two_factor_passed
 from tracker.models import AuditEvent
 
 SETUP_EXPIRED = (
@@ -34,7 +35,7 @@ def two_factor_setup(request):
         form.add_error(None, SETUP_EXPIRED)
     elif form.is_valid():
         if twofactor.confirm_device(request=request, device=device, token=form.cleaned_data["token"]):
-            audit_record(actor=user, action=AuditEvent.Action.TWO_FACTOR_ON)
+            security_event(request=request, user=user, action=AuditEvent.Action.TWO_FACTOR_ON)
             messages.success(request, "Two-factor authentication is on. You'll enter a code each time you log in.")
             return redirect("settings")
         form.add_error("token", "That code didn't match. Check the time on your phone and try the newest code.")
@@ -59,6 +60,7 @@ def two_factor_verify(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid() and twofactor.verify_session(request=request, token=form.cleaned_data["token"]):
+            two_factor_passed(request=request)
             next_url = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
                 next_url = "home"
@@ -82,6 +84,6 @@ def two_factor_disable(request):
         return render(request, "security/two_factor_on.html", {"form": form}, status=400)
     reauth.password_entered(request)
     twofactor.disable(user=user)
-    audit_record(actor=user, action=AuditEvent.Action.TWO_FACTOR_OFF)
+    security_event(request=request, user=user, action=AuditEvent.Action.TWO_FACTOR_OFF)
     messages.success(request, "Two-factor authentication is off.")
     return redirect("settings")

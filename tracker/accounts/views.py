@@ -27,6 +27,7 @@ from tracker.accounts.forms import (
     ProfileForm,
     SignupForm,
 )
+from tracker.accounts.notices import security_event
 from tracker.accounts.services import (
     VerificationRefused,
     email_verify,
@@ -35,7 +36,6 @@ from tracker.accounts.services import (
     verification_email_send,
 )
 from tracker.accounts.sessions import session_remember
-from tracker.audit.services import audit_record
 from tracker.clinics.forms import InviteCodeForm
 from tracker.clinics.services import current_enrolments
 from tracker.core.client import client_ip
@@ -157,7 +157,7 @@ class AuditedPasswordChangeView(PasswordChangeView):
         # their stored sessions, so "Where you're signed in" lists this browser alone.
         signed_in.sessions_end_others(user=self.request.user, request=self.request)
         reauth.password_entered(self.request)
-        audit_record(actor=self.request.user, action=AuditEvent.Action.PASSWORD_CHANGED)
+        security_event(request=self.request, user=self.request.user, action=AuditEvent.Action.PASSWORD_CHANGED)
         return response
 
 
@@ -165,7 +165,7 @@ class AuditedPasswordResetConfirmView(PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         signed_in.sessions_end_all(user=form.user)
-        audit_record(actor=form.user, action=AuditEvent.Action.PASSWORD_RESET)
+        security_event(request=self.request, user=form.user, action=AuditEvent.Action.PASSWORD_RESET)
         return response
 
 

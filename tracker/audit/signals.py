@@ -1,4 +1,7 @@
-"""Security events for the audit log: logins, failures, lockouts.
+"""Security events for the audit log: failed logins and lockouts.
+
+Sign-ins themselves are recorded by tracker/accounts/sign_ins.py, with the browser in words and
+whether two-factor was asked (account concepts this package doesn't know).
 
 Connected to Django's and django-axes' signals in TrackerConfig.ready(). The
 log never holds an email or a password: a failed login for an existing account
@@ -6,7 +9,7 @@ records that account's id; one for an unknown address records nothing more.
 """
 
 from axes.signals import user_locked_out
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
 from tracker.audit.services import audit_record
@@ -17,11 +20,6 @@ def _account_id(username) -> int | None:
     if not username:
         return None
     return User.objects.filter(email__iexact=str(username)[:254]).values_list("pk", flat=True).first()
-
-
-@receiver(user_logged_in, dispatch_uid="audit_logged_in")
-def _logged_in(sender, request, user, **kwargs):
-    audit_record(actor=user, action=AuditEvent.Action.LOGGED_IN)
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")

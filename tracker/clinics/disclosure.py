@@ -323,3 +323,22 @@ def _notes_and_reminders(engagement: ClinicEngagement, rows: list, *, n: int) ->
             value=lambda ws: sum(w.followed for w in ws) / sum(w.sent for w in ws),
         ),
     }
+
+
+def disclosure_trace(report: EngagementReport) -> dict:
+    """What a view of the report showed, for its audit event, so a patient can later be told
+    whether it showed anything that counted them (tracker/clinics/counted_views.py).
+
+    weeks_shown: one character per week of the period, "1" when the week's enrolled count was
+    published (so its figures may be shown), "0" when every figure of the week was withheld (fewer
+    than N enrolled). cohorts_shown: the months of joining ("YYYY-MM") whose retention row was
+    published. enrolled: the enrolled count of the period's last week (exact; the audit log is for
+    staff, and the patient's page applies the small-cell rule to it).
+    """
+    return {
+        "weeks_shown": "".join("0" if row.enrolled.withheld else "1" for row in report.rows),
+        "cohorts_shown": " ".join(
+            f"{row.cohort_month:%Y-%m}" for row in report.retention if row.joined.value and not row.joined.withheld
+        ),
+        "enrolled": report.engagement.weeks[-1].enrolled,
+    }

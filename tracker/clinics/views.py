@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tracker.audit.services import audit_record
 from tracker.clinics.charts import weekly_active_chart
-from tracker.clinics.disclosure import engagement_report
+from tracker.clinics.disclosure import disclosure_trace, engagement_report
 from tracker.clinics.engagement import clinic_engagement
 from tracker.clinics.engagement_csv import engagement_csv_rows
 from tracker.clinics.forms import ClinicianInviteForm, DashboardPeriodForm
@@ -68,6 +68,7 @@ def _audit_view(request, membership, report, action):
         clinic=membership.clinic,
         first_week=report.period.first_week.isoformat(),
         last_week=report.period.last_week.isoformat(),
+        **disclosure_trace(report),
     )
 
 

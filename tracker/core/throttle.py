@@ -26,6 +26,7 @@ class Limit:
 
 
 HOUR = dt.timedelta(hours=1)
+DAY = dt.timedelta(days=1)
 # Per address: a few emails an hour is plenty for a person; the 20 resets in 1.2 s of the hostile
 # test become 3. Per client: a waiting room's shared connection may sign up a clinic's patients.
 SIGNUP_PER_ADDRESS = Limit("signup-address", 3, HOUR)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
 from tracker.models.clinics import Clinic
@@ -64,8 +65,10 @@ class AuditEvent(models.Model):
         PASSWORD_CHANGED = "password_changed", "Changed their password"
         PASSWORD_RESET = "password_reset", "Reset their password by email"
         SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Signed out on every device"
+        SESSION_ENDED = "session_ended", "Ended one signed-in session"
         TWO_FACTOR_ON = "two_factor_on", "Turned on two-factor authentication"
         TWO_FACTOR_OFF = "two_factor_off", "Turned off two-factor authentication"
+        TWO_FACTOR_PASSED = "two_factor_passed", "Entered a two-factor code at sign-in"
         DATA_EXPORTED = "data_exported", "Downloaded their own data"
         ACCOUNT_DELETED = "account_deleted", "Deleted their account"
 
@@ -93,6 +96,12 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # An account's own activity page (tracker/accounts/activity.py) reads its events by actor,
+        # and the failed sign-ins and lockouts that name it in metadata["account"].
+        indexes = [
+            models.Index(fields=["actor_ref", "-at"], name="auditevent_actor_at"),
+            models.Index(KeyTransform("account", "metadata"), name="auditevent_account"),
+        ]
 
     def __str__(self):
         return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"

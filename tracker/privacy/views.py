@@ -10,15 +10,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tracker.accounts.forms import PasswordConfirmForm
+from tracker.accounts.notices import security_event
 from tracker.accounts.reauth import recent_password_required
-from tracker.audit.services import audit_record
 from tracker.core.access import patient_required
 from tracker.models import AuditEvent
 from tracker.privacy import deletion, export
 
 
 def _download(request, content, *, content_type, filename, kind):
-    audit_record(actor=request.user, action=AuditEvent.Action.DATA_EXPORTED, format=kind)
+    security_event(request=request, user=request.user, action=AuditEvent.Action.DATA_EXPORTED, format=kind)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

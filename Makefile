@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint format migrate seed serve-prod collectstatic screenshots insight-screenshots clean mutation messages compilemessages
-.PHONY: bench-install bench-dashboard bench-summary bench-clinic bench-reminders loadtest faults
+.PHONY: bench-install bench-dashboard bench-summary bench-save bench-clinic bench-reminders loadtest faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +93,10 @@ bench-dashboard: $(VENV)/.installed collectstatic
 ## make bench-summary: the appointment summary and patterns pages, three years of history (SQLite, or BENCH_DATABASE_URL)
 bench-summary: $(VENV)/.installed collectstatic
 	$(BIN)/python bench/summary.py $(BENCH_ARGS)
+
+## make bench-save: a check-in save with the one-round-trip batch on and off, alternating (PostgreSQL)
+bench-save: $(VENV)/.installed
+	$(BIN)/python bench/save.py $(BENCH_ARGS)
 
 ## make bench-clinic: the clinic dashboard on 10,000 patients x 365 days (PostgreSQL)
 bench-clinic: $(VENV)/.installed collectstatic

@@ -140,6 +140,23 @@ def test_no_spanish_page_breaks_the_spanish_rules(pages):
     assert {name: rules for name, rules in found.items() if rules} == {}
 
 
+MACHINE_READ = re.compile(
+    r'\s(value|data-[\w-]+|href|action|width|height|x|y|x1|x2|y1|y2|cx|cy|r|points|d|viewBox|transform|datetime)="([^"]*)"'
+)
+
+
+def test_no_number_a_machine_reads_is_written_the_spanish_way(pages):
+    # 7,25 is Spanish for 7.25 in a sentence; in an input's value, a data attribute, a URL or a chart's
+    # geometry it would be read as something else (|unlocalize, docs/development.md).
+    found = {
+        name: [
+            f"{attribute}={value!r}" for attribute, value in MACHINE_READ.findall(html) if re.search(r"\d,\d", value)
+        ]
+        for name, html in pages.items()
+    }
+    assert {name: values for name, values in found.items() if values} == {}
+
+
 # --- the checks catch what they are for --------------------------------------------------------------
 
 

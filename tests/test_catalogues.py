@@ -96,12 +96,21 @@ PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|<[^>]+>|\{[^}]*\}")
 def placeholder_problems(path: Path) -> list[str]:
     """Each translation keeps its original's %(name)s placeholders and HTML tags (links), so a
     link still goes where it went and no value goes missing."""
-    return [
-        f"{entry.msgid!r}: {sorted(PLACEHOLDER.findall(entry.msgstr))} for {sorted(PLACEHOLDER.findall(entry.msgid))}"
-        for entry in polib.pofile(str(path)).translated_entries()
-        if sorted(PLACEHOLDER.findall(entry.msgstr)) != sorted(PLACEHOLDER.findall(entry.msgid))
-        and entry.msgid not in DIFFERENT_LINKS
-    ]
+    problems = []
+    for entry in polib.pofile(str(path)).translated_entries():
+        if entry.msgid in DIFFERENT_LINKS:
+            continue
+        # A plural entry has one translation per plural form, each checked against the plural original.
+        pairs = (
+            [(entry.msgstr_plural[form], entry.msgid_plural) for form in sorted(entry.msgstr_plural)]
+            if entry.msgid_plural
+            else [(entry.msgstr, entry.msgid)]
+        )
+        for translation, original in pairs:
+            found, wanted = sorted(PLACEHOLDER.findall(translation)), sorted(PLACEHOLDER.findall(original))
+            if found != wanted:
+                problems.append(f"{entry.msgid!r}: {found} for {wanted}")
+    return problems
 
 
 # The Spanish crisis line adds a link: "envíe AYUDA al 988" (sms:988). test_layout checks its links.
@@ -119,8 +128,15 @@ def test_the_placeholder_check_catches_a_lost_placeholder(tmp_path):
     catalogue = polib.pofile(str(SPANISH))
     catalogue.append(polib.POEntry(msgid='<a href="%(url)s">Read more</a>', msgstr='<a href="%(link)s">Leer más</a>'))
     catalogue.append(polib.POEntry(msgid="In <strong>%(days)s</strong> days", msgstr="En %(days)s días"))
+    catalogue.append(
+        polib.POEntry(
+            msgid="%(days)s day",
+            msgid_plural="%(days)s days",
+            msgstr_plural={0: "%(days)s día", 1: "días", 2: "%(days)s días"},
+        )
+    )
     catalogue.save(str(tmp_path / "django.po"))
-    assert len(placeholder_problems(tmp_path / "django.po")) == 2
+    assert len(placeholder_problems(tmp_path / "django.po")) == 3
 
 
 def gathered_msgids(root: Path, settings) -> set[str]:

@@ -26,9 +26,21 @@
     });
   });
 
+  // Words come from the page (templates/base.html, #app-strings), in the page's language.
+  const strings = (document.getElementById("app-strings") || { dataset: {} }).dataset;
+  function say(name, values = {}) {
+    return (strings[name] || "").replace(/\{(\w+)\}/g, (whole, key) => (key in values ? values[key] : whole));
+  }
+
+  // English pages write "Monday 3 November", as the server does; other languages their own way.
+  function dateLocale() {
+    const lang = document.documentElement.lang || "en";
+    return lang === "en" ? "en-GB" : lang;
+  }
+
   function dayText(day) {
     const [year, month, date] = day.split("-").map(Number);
-    return new Date(year, month - 1, date).toLocaleDateString("en-GB", {
+    return new Date(year, month - 1, date).toLocaleDateString(dateLocale(), {
       weekday: "long",
       day: "numeric",
       month: "long",
@@ -66,7 +78,7 @@
     const box = notice("success", `${result.message} `, entry.key);
     const link = document.createElement("a");
     link.href = result.url;
-    link.textContent = "See it";
+    link.textContent = say("seeIt");
     box.appendChild(link);
   }
 
@@ -75,8 +87,7 @@
   function showRefused(entry) {
     const box = notice(
       "warning",
-      `Your check-in for ${dayText(entry.day)}, saved on this phone, was not sent. ${entry.message} ` +
-        "It stays on this phone until you remove it.",
+      `${say("notSent", { day: dayText(entry.day) })} ${entry.message} ${say("stays")}`,
       entry.key,
     );
     if (entry.answers && entry.answers.length) {
@@ -94,10 +105,10 @@
     const remove = document.createElement("button");
     remove.type = "button";
     remove.className = "btn btn-outline-secondary";
-    remove.textContent = "Remove it from this phone";
+    remove.textContent = say("remove");
     remove.addEventListener("click", async () => {
       await queue.remove(entry.key);
-      notice("secondary", `Removed the check-in for ${dayText(entry.day)} from this phone.`, entry.key);
+      notice("secondary", say("removed", { day: dayText(entry.day) }), entry.key);
     });
     box.appendChild(remove);
   }
@@ -133,7 +144,7 @@
   }
 
   function plural(count) {
-    return count === 1 ? "1 check-in saved on this phone" : `${count} check-ins saved on this phone`;
+    return count === 1 ? say("oneKept") : say("manyKept", { count });
   }
 
   async function flush() {
@@ -142,14 +153,14 @@
       return;
     }
     if (!navigator.onLine) {
-      notice("info", `${plural(entries.length)} will be sent when you're back online.`, "waiting");
+      notice("info", say("whenOnline", { kept: plural(entries.length) }), "waiting");
       return;
     }
     let who;
     try {
       const response = await fetch(SYNC_URL, { credentials: "same-origin", redirect: "manual", headers: JSON_HEADERS });
       if (response.type === "opaqueredirect") {
-        notice("info", `${plural(entries.length)} will be sent when you log in.`, "waiting");
+        notice("info", say("whenLoggedIn", { kept: plural(entries.length) }), "waiting");
         return;
       }
       if (!response.ok) {

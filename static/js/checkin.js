@@ -11,6 +11,7 @@
   const queue = self.CheckinQueue;
   const message = form.querySelector("[data-queue-message]");
 
+  // Its words come from the form's data-say-* attributes (templates/tracker/checkin/_form.html), in the page's language.
   function say(text) {
     message.textContent = text;
   }
@@ -84,7 +85,7 @@
           changed(control.length && !control.tagName ? control[0] : control);
         }
       });
-      say(`Filled in from your check-in for ${fill.dataset.fillLabel}. Check the answers, then save.`);
+      say(form.dataset.sayFilled.replace("{day}", fill.dataset.fillLabel));
     });
   }
 
@@ -101,7 +102,7 @@
     date.textContent = self.CheckinApp.dayText(queue.localDay(new Date()));
   }
   if (new URLSearchParams(location.search).has("kept")) {
-    say("Saved on this phone; it will be sent when you're back online.");
+    say(form.dataset.sayKept);
   }
 
   function factorFields(data) {
@@ -131,12 +132,12 @@
     }
     const owner = form.dataset.owner || (await queue.owner());
     if (!owner) {
-      say("Log in once while online; after that, check-ins can be kept on this phone.");
+      say(form.dataset.sayLogInFirst);
       return;
     }
     const day = form.dataset.day || queue.localDay(new Date());
     await queue.put({ owner, day, fields, savedAt: Date.now(), status: "waiting" });
-    say("Saved on this phone; it will be sent when you're back online.");
+    say(form.dataset.sayKept);
     if (navigator.onLine) {
       self.CheckinApp.flush();
     }

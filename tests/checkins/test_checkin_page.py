@@ -298,4 +298,4 @@ def test_same_as_yesterday_fills_only_a_day_still_to_log(alice_client, alice):
     CheckInFactory(patient=alice, day=TODAY, stress=2)
     html = alice_client.get(reverse("today") + "?fill=previous").content.decode()
     assert 'name="stress" value="2" id="id_stress_2" checked' in html
-    assert "Filled in from" not in html
+    assert 'role="status">Filled in from' not in html

@@ -87,7 +87,8 @@ def test_without_a_translation_a_spanish_reader_gets_the_english_marked_as_engli
     html = client.get(reverse("learn_note", args=["sleep"]), **SPANISH).content.decode()
     assert f'<h1 class="h3" lang="en">{SLEEP_EN}</h1>' in html
     assert '<div class="note-body" lang="en">' in html
-    assert "Last reviewed 30 Nov 2026" in html
+    # The page around the note is in Spanish, the review line with it.
+    assert "Revisada por última vez el 30 Nov 2026" in html
     assert "Traducción de la versión" not in html
     assert "Información general, no consejos médicos." in html  # the page around it is still Spanish
 

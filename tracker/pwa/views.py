@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_safe
 
 from tracker.checkins.forms import CheckInForm
@@ -91,11 +92,13 @@ def service_worker(request):
 
 @require_safe
 def manifest(request):
+    # The name is the app's, in every language; the description is in the reader's.
     body = {
         "id": "/",
         "name": "Wellness Tracker",
         "short_name": "Wellness",
-        "description": "Log sleep, stress, omega-3 and fruit and vegetables in a few taps.",
+        "description": gettext("Log sleep, stress, omega-3 and fruit and vegetables in a few taps."),
+        "lang": get_language(),
         "start_url": reverse("today"),
         "scope": "/",
         "display": "standalone",

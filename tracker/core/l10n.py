@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils import formats
+from django.utils.functional import lazy
 
 
 def day_text(day: dt.date, name: str = "DAY_FORMAT") -> str:
@@ -35,3 +36,17 @@ def plural_count(value) -> int:
     Spanish "1.5 hours" and "0.5 hours" take the plural)."""
     number = Decimal(str(value))
     return int(number) if number == number.to_integral_value() else 2
+
+
+def lazy_format(message, **params):
+    """`message % params`, done when the text is shown rather than now: for a form's label or
+    message built at import, which must be in the language of the page that shows it. A callable
+    param is called then too (a number written as that language writes it)."""
+    return _lazy_format(message, params)
+
+
+def _format_now(message, params) -> str:
+    return str(message) % {key: value() if callable(value) else value for key, value in params.items()}
+
+
+_lazy_format = lazy(_format_now, str)

@@ -96,12 +96,18 @@ PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|<[^>]+>|\{[^}]*\}")
 def placeholder_problems(path: Path) -> list[str]:
     """Each translation keeps its original's %(name)s placeholders and HTML tags (links), so a
     link still goes where it went and no value goes missing."""
-    return [
-        f"{entry.msgid!r}: {sorted(PLACEHOLDER.findall(entry.msgstr))} for {sorted(PLACEHOLDER.findall(entry.msgid))}"
-        for entry in polib.pofile(str(path)).translated_entries()
-        if sorted(PLACEHOLDER.findall(entry.msgstr)) != sorted(PLACEHOLDER.findall(entry.msgid))
-        and entry.msgid not in DIFFERENT_LINKS
-    ]
+    problems = []
+    for entry in polib.pofile(str(path)).translated_entries():
+        # A plural entry: each form keeps the plural original's placeholders.
+        original = entry.msgid_plural or entry.msgid
+        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        expected = sorted(PLACEHOLDER.findall(original))
+        problems += [
+            f"{entry.msgid!r}: {sorted(PLACEHOLDER.findall(text))} for {expected}"
+            for text in translations
+            if sorted(PLACEHOLDER.findall(text)) != expected and entry.msgid not in DIFFERENT_LINKS
+        ]
+    return problems
 
 
 # The Spanish crisis line adds a link: "envíe AYUDA al 988" (sms:988). test_layout checks its links.

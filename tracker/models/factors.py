@@ -235,8 +235,8 @@ FACTORS: tuple[Factor, ...] = (
                     step=2,
                     marks="omega3_supplement",
                     marks_text=_(
-                        "The row of marks above the bars answers \u201cDid you take your usual omega-3 "
-                        "supplement?\u201d: a filled dot for yes, an open ring for no, no mark on a day not answered."
+                        "The row of marks above the bars answers “Did you take your usual omega-3 "
+                        "supplement?”: a filled dot for yes, an open ring for no, no mark on a day not answered."
                     ),
                 ),
                 compare_more=_("you logged more than your usual %(usual)s of omega-3-rich foods"),

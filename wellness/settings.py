@@ -244,6 +244,8 @@ TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
 if TIME_ZONE not in zoneinfo.available_timezones():
     raise ImproperlyConfigured(f"TIME_ZONE must be an IANA time zone such as America/New_York; got {TIME_ZONE!r}.")
 USE_I18N = True
+# The app's named date formats (DAY_FORMAT...) and any language's own: docs/development.md ("Formats").
+FORMAT_MODULE_PATH = ["wellness.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

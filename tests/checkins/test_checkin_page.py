@@ -75,7 +75,7 @@ def test_the_page_sends_no_inline_script_or_style(alice_client, alice):
 def test_an_empty_check_in_says_so_once(alice_client):
     response = alice_client.post(reverse("today"), {"note": "only words"})
     assert response.status_code == 400
-    assert _visible_text(response.content.decode()).count(EMPTY_CHECKIN_MESSAGE) == 1
+    assert _visible_text(response.content.decode()).count(str(EMPTY_CHECKIN_MESSAGE)) == 1
 
 
 def test_a_value_out_of_range_is_said_once_at_its_answer(alice_client):

@@ -36,7 +36,7 @@ def test_patterns_default_to_sleep_hours_and_stress_over_30_days(alice_client, a
         r"on the \d+ other days, \d+\.\d\.",
         text,
     )
-    assert CAUTION in text
+    assert str(CAUTION) in text
     assert response.content.decode().count('<svg class="chart"') == 2
 
 

@@ -25,7 +25,7 @@ SCALE_LABELS = re.compile(r"\(?1\)? \(?very poor\)?,? (to )?\(?5\)? \(?very good
 
 def wording_problems(text: str) -> list[str]:
     text = " ".join(text.replace("\u2019", "'").split())
-    text = SCALE_LABELS.sub(" ", text.replace(CAUTION, " "))
+    text = SCALE_LABELS.sub(" ", text.replace(str(CAUTION), " "))
     problems = [f"{v.rule}: {v.words!r}" for v in violations(text)]
     problems += [f"judging: {m[0]!r}" for m in re.finditer(JUDGING, text, re.I)]
     problems += [f"causal: {m[0]!r}" for m in re.finditer(CAUSAL, text, re.I)]

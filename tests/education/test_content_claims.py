@@ -312,7 +312,7 @@ def test_the_check_in_and_the_export_ask_about_an_omega3_supplement_without_assu
     assert label == "Did you take an omega-3 supplement today?"
     assert field.fhir.display == "Took an omega-3 supplement"
     page = alice_client.get("/today/").content.decode()
-    assert not any(assumes_a_usual_supplement(text) for text in (label, field.fhir.display, field.heading, page))
+    assert not any(assumes_a_usual_supplement(str(text)) for text in (label, field.fhir.display, field.heading, page))
 
 
 def test_the_supplement_check_catches_the_old_wording():

@@ -16,12 +16,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tracker.core.l10n import day_text
 from tracker.models import AuditEvent, User
 
 PER_PAGE = 25
 A = AuditEvent.Action
 # The downloads of tracker/privacy/views.py, as the page and the emails name them.
-EXPORT_FORMATS = {"json": "JSON", "csv": "CSV (a ZIP of spreadsheets)", "fhir": "FHIR"}
+EXPORT_FORMATS = {"json": "JSON", "csv": gettext_lazy("CSV (a ZIP of spreadsheets)"), "fhir": "FHIR"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,10 @@ def _period(event) -> str:
     if not (first and last):
         return ""
     first, last = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
-    return _("the weeks of %(first)s to %(last)s") % {"first": f"{first:%-d %b %Y}", "last": f"{last:%-d %b %Y}"}
+    return _("the weeks of %(first)s to %(last)s") % {
+        "first": day_text(first, "MEDIUM_DATE_FORMAT"),
+        "last": day_text(last, "MEDIUM_DATE_FORMAT"),
+    }
 
 
 def _sign_in(event, completed: set) -> ActivityItem:

@@ -21,6 +21,7 @@ def password_reset_email(*, user: User, reset_url: str, max_age_days: int) -> Em
         template="password-reset",
         context={"email": user.email, "reset_url": reset_url, "max_age_days": max_age_days},
         to=user.email,
+        language=language_of(user),
     )
 
 
@@ -30,4 +31,5 @@ def signup_attempt_email(*, user: User, login_url: str, reset_url: str) -> Email
         template="signup-attempt",
         context={"first_name": user.first_name, "email": user.email, "login_url": login_url, "reset_url": reset_url},
         to=user.email,
+        language=language_of(user),
     )

@@ -9,14 +9,16 @@ from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
+from tracker.core.l10n import lazy_format
 from tracker.models import User, time_zone_choices
 
 FIRST_NAME_MAX_LENGTH = 40
 NAME_PUNCTUATION = frozenset(" -'’")
-FIRST_NAME_MESSAGE = (
-    f"Use letters, spaces, hyphens and apostrophes only (up to {FIRST_NAME_MAX_LENGTH} characters), "
-    "starting with a letter."
+FIRST_NAME_MESSAGE = lazy_format(
+    _("Use letters, spaces, hyphens and apostrophes only (up to %(count)s characters), starting with a letter."),
+    count=FIRST_NAME_MAX_LENGTH,
 )
 
 
@@ -31,7 +33,7 @@ class FirstNameField(forms.CharField):
     """A person's first name: it is written into emails, so it can carry no link or message."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "First name")
+        kwargs.setdefault("label", _("First name"))
         super().__init__(max_length=FIRST_NAME_MAX_LENGTH, required=False, **kwargs)
         self.error_messages["max_length"] = FIRST_NAME_MESSAGE
 
@@ -48,40 +50,40 @@ class EmailAuthenticationForm(AuthenticationForm):
     """Django's login form, labelled for email logins."""
 
     username = forms.EmailField(
-        label="Email", max_length=254, widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
-    remember = forms.BooleanField(label="Keep me signed in on this device", required=False)
+    remember = forms.BooleanField(label=_("Keep me signed in on this device"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["remember"].help_text = (
-            "Only on your own phone or computer: you stay signed in for "
-            f"{settings.SESSION_REMEMBER_DAYS} days after your last visit."
-        )
+        self.fields["remember"].help_text = _(
+            "Only on your own phone or computer: you stay signed in for %(count)s days after your last visit."
+        ) % {"count": settings.SESSION_REMEMBER_DAYS}
 
 
 class SignupForm(forms.Form):
-    email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    first_name = FirstNameField(help_text="Optional. Used to greet you.")
+    email = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    first_name = FirstNameField(help_text=_("Optional. Used to greet you."))
     time_zone = forms.ChoiceField(
+        label=_("Time zone"),
         choices=time_zone_choices,
-        help_text="Your check-ins follow the calendar day where you live.",
+        help_text=_("Your check-ins follow the calendar day where you live."),
     )
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label="Password again",
+        label=_("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     reminders_enabled = forms.BooleanField(
-        label="Email me a weekly reminder to check in",
+        label=_("Email me a weekly reminder to check in"),
         required=False,
-        help_text="Mondays at 08:00 your time, once you confirm your email. Change or stop it in Settings.",
+        help_text=_("Mondays at 08:00 your time, once you confirm your email. Change or stop it in Settings."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -99,7 +101,7 @@ class SignupForm(forms.Form):
         cleaned = super().clean()
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
-            self.add_error("password2", "The two passwords don't match.")
+            self.add_error("password2", _("The two passwords don't match."))
         elif password1:
             candidate = User(email=cleaned.get("email", ""), first_name=cleaned.get("first_name", ""))
             try:
@@ -115,14 +117,15 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "time_zone", "reminders_enabled", "reminder_weekday", "reminder_hour"]
+        labels = {"time_zone": _("Time zone")}
         help_texts = {
-            "time_zone": "Your check-ins follow the calendar day where you live.",
-            "reminders_enabled": "One email a week with a link to your check-in. Off unless you turn it on.",
-            "reminder_hour": "In your time zone.",
+            "time_zone": _("Your check-ins follow the calendar day where you live."),
+            "reminders_enabled": _("One email a week with a link to your check-in. Off unless you turn it on."),
+            "reminder_hour": _("In your time zone."),
         }
         error_messages = {
-            "reminder_weekday": {"invalid_choice": "Choose a day from Monday to Sunday."},
-            "reminder_hour": {"invalid_choice": "Choose an hour from 00:00 to 23:00."},
+            "reminder_weekday": {"invalid_choice": _("Choose a day from Monday to Sunday.")},
+            "reminder_hour": {"invalid_choice": _("Choose an hour from 00:00 to 23:00.")},
         }
 
     def __init__(self, *args, **kwargs):
@@ -130,8 +133,8 @@ class ProfileForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Fieldset("Profile", "first_name", "time_zone"),
-            Fieldset("Weekly reminder email", "reminders_enabled", "reminder_weekday", "reminder_hour"),
+            Fieldset(_("Profile"), "first_name", "time_zone"),
+            Fieldset(_("Weekly reminder email"), "reminders_enabled", "reminder_weekday", "reminder_hour"),
         )
 
 
@@ -143,21 +146,22 @@ class ClinicianProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "time_zone"]
-        help_texts = {"time_zone": "Dates and weeks on the clinic pages follow this time zone."}
+        labels = {"time_zone": _("Time zone")}
+        help_texts = {"time_zone": _("Dates and weeks on the clinic pages follow this time zone.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Fieldset("Profile", "first_name", "time_zone"))
+        self.helper.layout = Layout(Fieldset(_("Profile"), "first_name", "time_zone"))
 
 
 class TokenForm(forms.Form):
     token = forms.RegexField(
-        label="6-digit code from your authenticator app",
+        label=_("6-digit code from your authenticator app"),
         regex=r"^\s*\d{6}\s*$",
         max_length=12,
-        error_messages={"invalid": "Enter the 6 digits your authenticator app shows."},
+        error_messages={"invalid": _("Enter the 6 digits your authenticator app shows.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
 
@@ -166,7 +170,7 @@ class PasswordConfirmForm(forms.Form):
     """The account's password, asked again before a sensitive change."""
 
     password = forms.CharField(
-        label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
 
     def __init__(self, *args, user, request=None, **kwargs):
@@ -182,7 +186,7 @@ class PasswordConfirmForm(forms.Form):
         else:
             right = self.user.check_password(password)
         if not right:
-            raise ValidationError("That password isn't right.", code="wrong_password")
+            raise ValidationError(_("That password isn't right."), code="wrong_password")
         return password
 
 

@@ -6,9 +6,11 @@ health value. Sent by tracker/accounts/notices.py.
 """
 
 from django.core.mail import EmailMultiAlternatives
+from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.activity import EXPORT_FORMATS
 from tracker.core.emails import build_message
+from tracker.core.i18n import language_of
 from tracker.models import AuditEvent, User
 
 
@@ -17,11 +19,11 @@ def _message(template: str, *, user: User, event: AuditEvent, links: dict, **ext
         "first_name": user.first_name,
         "when": event.at,
         "time_zone": user.time_zone.replace("_", " "),
-        "browser": event.metadata.get("browser") or "An unknown browser",
+        "browser": event.metadata.get("browser") or _("An unknown browser"),
         **links,
         **extra,
     }
-    return build_message(template=template, context=context, to=user.email)
+    return build_message(template=template, context=context, to=user.email, language=language_of(user))
 
 
 def new_browser_email(*, user: User, event: AuditEvent, links: dict) -> EmailMultiAlternatives:
@@ -46,5 +48,5 @@ def two_factor_off_email(*, user: User, event: AuditEvent, links: dict) -> Email
 
 
 def data_exported_email(*, user: User, event: AuditEvent, links: dict) -> EmailMultiAlternatives:
-    export_format = EXPORT_FORMATS.get(event.metadata.get("format"), "a file")
+    export_format = EXPORT_FORMATS.get(event.metadata.get("format"), _("a file"))
     return _message("security-data-exported", user=user, event=event, links=links, export_format=export_format)

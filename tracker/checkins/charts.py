@@ -9,6 +9,8 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tracker.checkins.summaries import summary_id
 from tracker.checkins.trends import (
@@ -19,6 +21,7 @@ from tracker.checkins.trends import (
     WeekAverage,
     weekly_averages,
 )
+from tracker.core.l10n import day_text
 from tracker.core.svg import Axis, Frame, Plot, axis_up_to, circle, rect, svg, text
 from tracker.models import FACTORS, FIELD_BY_NAME, Factor, Field
 from tracker.models.factors import Chart
@@ -32,10 +35,10 @@ def _day_plot(days: Sequence[dt.date], axis: Axis, frame: Frame = DAY_FRAME) -> 
     plot = Plot(frame=frame, axis=axis, slots=len(days))
     n = len(days)
     if n <= 7:
-        labels = [(i, f"{day:%a}", "middle") for i, day in enumerate(days)]
+        labels = [(i, day_text(day, "WEEKDAY_FORMAT"), "middle") for i, day in enumerate(days)]
     else:
         spread = [(0, "start"), (n // 3, "middle"), (2 * n // 3, "middle"), (n - 1, "end")]
-        labels = [(i, f"{days[i]:%-d %b}", anchor) for i, anchor in spread]
+        labels = [(i, day_text(days[i], "SHORT_DAY_FORMAT"), anchor) for i, anchor in spread]
     return plot, plot.axes() + plot.x_labels(labels)
 
 
@@ -91,7 +94,7 @@ def marked_bar_chart(
     marks = FIELD_BY_NAME[field.chart.marks]
     series = field.chart.series
     plot, parts = _day_plot([row.day for row in rows], axis, MARKED_FRAME)
-    parts.append(text(DAY_FRAME.left, DAY_FRAME.top, marks.column, dy="0.7em"))
+    parts.append(text(DAY_FRAME.left, DAY_FRAME.top, str(marks.column), dy="0.7em"))
     band_y = DAY_FRAME.top + 19
     radius = min(3.0, max(plot.step * 0.35, 1.2))
     parts.extend(
@@ -110,9 +113,9 @@ CAL_TOP = 14
 
 
 CALENDAR_STATES = {  # (CSS class, words) of a day drawn on the calendar
-    "logged": ("cal-yes", "checked in"),
-    "paused": ("cal-paused", "paused"),
-    "missed": ("cal-no", "no check-in"),
+    "logged": ("cal-yes", gettext_lazy("checked in")),
+    "paused": ("cal-paused", gettext_lazy("paused")),
+    "missed": ("cal-no", gettext_lazy("no check-in")),
 }
 
 
@@ -133,16 +136,20 @@ def calendar_chart(
     few weeks there are yet, so a new patient's calendar fills in from the left at the same size.
     """
     pitch = CELL + GAP
+    # The rows' names from a real week, so each language names its own weekdays ("lun", "mié").
+    week = weeks[0] if weeks else []
     parts = [
-        text(CAL_LEFT - 4, CAL_TOP + row * pitch + CELL / 2, name, anchor="end", dy="0.35em")
-        for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"), (6, "Sun"))
-    ]
+        text(CAL_LEFT - 4, CAL_TOP + row * pitch + CELL / 2, day_text(week[row].day, "WEEKDAY_FORMAT"), anchor="end",
+             dy="0.35em")
+        for row in (0, 2, 4, 6)
+        if row < len(week)
+    ]  # fmt: skip
     previous_month = None
     for column, week in enumerate(weeks):
         x = CAL_LEFT + column * pitch
         month = week[0].day.month
         if month != previous_month and column < max(len(weeks), columns) - 1:
-            parts.append(text(x, CAL_TOP - 4, f"{week[0].day:%b}"))
+            parts.append(text(x, CAL_TOP - 4, day_text(week[0].day, "MONTH_FORMAT")))
         previous_month = month
         for row, cell in enumerate(week):
             if cell.future or cell.before:
@@ -150,7 +157,7 @@ def calendar_chart(
             kind, words = CALENDAR_STATES[_calendar_state(cell)]
             parts.append(
                 rect(x + 0.5, CAL_TOP + row * pitch + 0.5, CELL - 1, CELL - 1, css=kind, rx=2,
-                     title=f"{cell.day:%a %-d %b %Y}: {words}")
+                     title=_("%(day)s: %(state)s") % {"day": day_text(cell.day, "FULL_DAY_FORMAT"), "state": words})
             )  # fmt: skip
     width = CAL_LEFT + max(len(weeks), columns) * pitch
     return svg(parts, width=width, height=CAL_TOP + 7 * pitch, labelled_by=labelled_by)

@@ -1,6 +1,7 @@
 """The patient's home dashboard: this week, streaks, consistency and charts."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from tracker.checkins.charts import dashboard_charts
 from tracker.checkins.summaries import factor_panels, week_lines
@@ -17,7 +18,7 @@ def dashboard(request):
         "dash": data,
         "charts": charts,
         "week_lines": week_lines(data.week),
-        "last_7_lines": week_lines(data.last_7.figures, not_logged="not logged in the last 7 days")
+        "last_7_lines": week_lines(data.last_7.figures, not_logged=_("not logged in the last 7 days"))
         if data.last_7
         else None,
         "panels": factor_panels(figures=data.window, rows=data.rows, charts=charts),

@@ -8,6 +8,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from tracker.checkins.services import EMPTY_CHECKIN_MESSAGE
 from tracker.checkins.widgets import (
@@ -18,6 +19,7 @@ from tracker.checkins.widgets import (
     hours_value,
     quarter_hours_text,
 )
+from tracker.core.l10n import lazy_format, number_text
 from tracker.models import (
     FACTOR_FIELDS,
     FACTORS,
@@ -29,86 +31,102 @@ from tracker.models import (
 
 # The sleep-hours buttons a thumb reaches first; every other quarter hour is in the list.
 SLEEP_QUICK_HOURS = ("6", "6.5", "7", "7.5", "8", "8.5", "9")
+NOT_ANSWERED = _("Not answered")
 SLEEP_QUALITY_CHOICES = [
-    (1, "1 – Very poor"),
-    (2, "2 – Poor"),
-    (3, "3 – Fair"),
-    (4, "4 – Good"),
-    (5, "5 – Very good"),
-    ("", "Not answered"),
+    (1, _("1 – Very poor")),
+    (2, _("2 – Poor")),
+    (3, _("3 – Fair")),
+    (4, _("4 – Good")),
+    (5, _("5 – Very good")),
+    ("", NOT_ANSWERED),
 ]
 STRESS_CHOICES = [
-    (value, {0: "0 – No stress at all", 10: "10 – The most stress I can imagine"}.get(value, str(value)))
+    (value, {0: _("0 – No stress at all"), 10: _("10 – The most stress I can imagine")}.get(value, str(value)))
     for value in range(11)
-] + [("", "Not answered")]
-SUPPLEMENT_CHOICES = [("True", "Yes"), ("False", "No"), ("", "Not answered")]
+] + [("", NOT_ANSWERED)]
+SUPPLEMENT_CHOICES = [("True", _("Yes")), ("False", _("No")), ("", NOT_ANSWERED)]
 
 
-def _range_messages(low, high, unit):
-    message = f"Enter a number from {low} to {high}{unit}."
+def _range_messages(message, low, high):
+    message = lazy_format(message, low=low, high=high)
     return {"min_value": message, "max_value": message, "invalid": message}
 
 
+class DecimalCommaField(forms.DecimalField):
+    """A decimal number typed with a point or, as Spanish writes it, a comma ("7,5"). The form's
+    controls post machine values ("7.5"); this keeps a typed comma from being refused."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and "," in value and "." not in value:
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
+
 class CheckInForm(forms.Form):
-    sleep_hours = forms.DecimalField(
-        label="Hours of sleep last night",
+    sleep_hours = DecimalCommaField(
+        label=_("Hours of sleep last night"),
         required=False,
         min_value=0,
         max_value=SLEEP_HOURS_MAX,
-        help_text="In quarter hours, from 0 to 24.",
+        help_text=_("In quarter hours, from 0 to 24."),
         # No max_digits or decimal_places: clean_sleep_hours turns any number that isn't a quarter
         # hour (an old form's 7.3, or 7.333) into the two quarter hours either side of it.
-        error_messages=_range_messages(0, 24, " hours"),
+        error_messages=_range_messages(_("Enter a number from %(low)s to %(high)s hours."), 0, 24),
         widget=QuarterHourSelect(high=int(SLEEP_HOURS_MAX), quick=SLEEP_QUICK_HOURS),
     )
     sleep_quality = forms.TypedChoiceField(
-        label="How well did you sleep?",
+        label=_("How well did you sleep?"),
         required=False,
         choices=SLEEP_QUALITY_CHOICES,
         coerce=int,
         empty_value=None,
-        widget=ScaleRadio(ends=("very poor", "very good")),
-        error_messages={"invalid_choice": "Choose a sleep quality from 1 (very poor) to 5 (very good)."},
+        widget=ScaleRadio(ends=(_("very poor"), _("very good"))),
+        error_messages={"invalid_choice": _("Choose a sleep quality from 1 (very poor) to 5 (very good).")},
     )
     stress = forms.TypedChoiceField(
-        label="Stress today",
+        label=_("Stress today"),
         required=False,
         choices=STRESS_CHOICES,
         coerce=int,
         empty_value=None,
-        help_text="Your own rating: 0 is no stress at all, 10 is the most stress you can imagine.",
-        error_messages={"invalid_choice": "Choose a stress rating from 0 to 10."},
-        widget=ScaleRadio(ends=("no stress at all", "the most stress I can imagine")),
+        help_text=_("Your own rating: 0 is no stress at all, 10 is the most stress you can imagine."),
+        error_messages={"invalid_choice": _("Choose a stress rating from 0 to 10.")},
+        widget=ScaleRadio(ends=(_("no stress at all"), _("the most stress I can imagine"))),
     )
     omega3_servings = forms.IntegerField(
-        label="Servings of omega-3-rich foods today",
+        label=_("Servings of omega-3-rich foods today"),
         required=False,
         min_value=0,
         max_value=OMEGA3_SERVINGS_MAX,
-        help_text="For example oily fish, walnuts, flaxseed or chia. A whole number from 0 to 10.",
-        error_messages=_range_messages(0, OMEGA3_SERVINGS_MAX, " servings"),
+        help_text=_("For example oily fish, walnuts, flaxseed or chia. A whole number from 0 to 10."),
+        error_messages=_range_messages(_("Enter a number from %(low)s to %(high)s servings."), 0, OMEGA3_SERVINGS_MAX),
         widget=StepperInput(attrs={"min": "0", "max": str(OMEGA3_SERVINGS_MAX), "inputmode": "numeric"}),
     )
     omega3_supplement = forms.NullBooleanField(
-        label="Did you take an omega-3 supplement today?",
+        label=_("Did you take an omega-3 supplement today?"),
         required=False,
         widget=YesNoRadio(choices=SUPPLEMENT_CHOICES),
     )
     fruit_veg_servings = forms.IntegerField(
-        label="Servings of fruit and vegetables today",
+        label=_("Servings of fruit and vegetables today"),
         required=False,
         min_value=0,
         max_value=FRUIT_VEG_SERVINGS_MAX,
-        help_text="A whole number from 0 to 20.",
-        error_messages=_range_messages(0, FRUIT_VEG_SERVINGS_MAX, " servings"),
+        help_text=_("A whole number from 0 to 20."),
+        error_messages=_range_messages(
+            _("Enter a number from %(low)s to %(high)s servings."), 0, FRUIT_VEG_SERVINGS_MAX
+        ),
         widget=StepperInput(attrs={"min": "0", "max": str(FRUIT_VEG_SERVINGS_MAX), "inputmode": "numeric"}),
     )
     note = forms.CharField(
-        label="Private note (optional)",
+        label=_("Private note (optional)"),
         required=False,
         max_length=NOTE_MAX_LENGTH,
         strip=True,
-        help_text=f"Only you can see this. At most {NOTE_MAX_LENGTH:,} characters.",
+        help_text=lazy_format(
+            _("Only you can see this. At most %(count)s characters."),
+            count=lambda: number_text(NOTE_MAX_LENGTH, grouping=True),
+        ),
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
 
@@ -125,10 +143,10 @@ class CheckInForm(forms.Form):
             above = below + Decimal("0.25")
             self.quarter_hour_choices = [(hours_value(h), quarter_hours_text(h)) for h in (below, above)]
             raise ValidationError(
-                "Sleep is logged in quarter hours. %(hours)s is between %(below)s and %(above)s hours: choose one.",
+                _("Sleep is logged in quarter hours. %(hours)s is between %(below)s and %(above)s hours: choose one."),
                 code="step_size",
                 params={
-                    "hours": f"{hours.normalize():f}",
+                    "hours": number_text(Decimal(f"{hours.normalize():f}")),
                     "below": quarter_hours_text(below),
                     "above": quarter_hours_text(above),
                 },

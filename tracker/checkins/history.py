@@ -32,9 +32,9 @@ class Entry:
 def checkin_entry(checkin: CheckIn, *, edit_url: str | None) -> Entry:
     factors = tuple(
         FactorShown(
-            label=factor.label,
+            label=str(factor.label),
             text=", ".join(
-                field.amount_text(value_text(field, value))
+                field.amount_text(value_text(field, value), value)
                 if len(factor.fields) == 1
                 else f"{field.column} {value_text(field, value)}"
                 for field in factor.fields

@@ -17,26 +17,36 @@ import statistics
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tracker.checkins.summaries import value_text
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from tracker.checkins.summaries import average_text, days_text, value_text
 from tracker.checkins.trends import DayValues, chart_rows, mean
+from tracker.core.l10n import day_text
 from tracker.core.time import patient_today
 from tracker.models import COMPARABLE_FIELDS, Field, User
 
 PATTERN_WINDOWS = (30, 90)
 DEFAULT_PAIR = ("sleep_hours", "stress")
 MIN_SIDE_DAYS = 5
-CAUTION = "This describes what you logged. It doesn't show that one causes the other."
+CAUTION = gettext_lazy("This describes what you logged. It doesn't show that one causes the other.")
 
 
-def _days(count: int) -> str:
-    return f"{count} day{'' if count == 1 else 's'}"
+def _were_above(count: int, words: str) -> str:
+    """ "none were days you slept more...", "1 was a day you slept more...", "3 were days you..." """
+    if not count:
+        return _("none were days %(words)s") % {"words": words}
+    return ngettext("%(count)s was a day %(words)s", "%(count)s were days %(words)s", count) % {
+        "count": count,
+        "words": words,
+    }
 
 
-def _were(count: int, days: str) -> str:
-    """ "none were days", "1 was a day", "3 were days" (or "other days")"""
-    if count == 1:
-        return f"1 was {'an' if days.startswith('o') else 'a'} {days.removesuffix('s')}"
-    return f"{count or 'none'} were {days}"
+def _were_other(count: int) -> str:
+    """ "none were other days", "1 was an other day", "3 were other days" """
+    if not count:
+        return _("none were other days")
+    return ngettext("%(count)s was an other day", "%(count)s were other days", count) % {"count": count}
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,7 @@ class PairedDay:
 
     @property
     def label(self) -> str:
-        return f"{self.day:%a %-d %b}"
+        return day_text(self.day)
 
 
 @dataclass(frozen=True)
@@ -81,30 +91,47 @@ class Pattern:
 
     @property
     def usual_text(self) -> str:
-        return self.a.amount_text(value_text(self.a, self.usual))
+        return self.a.amount_text(value_text(self.a, self.usual), self.usual)
 
     @property
     def above_words(self) -> str:
         """ "you slept more than your usual 7 hours" """
-        return self.a.compare_more.format(usual=self.usual_text)
+        return self.a.compare_more % {"usual": self.usual_text}
 
     def sentences(self) -> list[str]:
         """What the page says about the pair: one plain sentence (or why there is none) and the caution."""
         if not self.paired:
-            return [f"There is no day in these {self.window_days} days with both logged yet."]
-        if not self.shows_averages:
             return [
-                f"Of the {_days(len(self.paired))} with both logged, {_were(self.above.days, 'days')} "
-                f"{self.above_words}, and {_were(self.other.days, 'other days')}. "
-                f"Averages show once each side has at least {MIN_SIDE_DAYS} days; until then, here are the days.",
-                CAUTION,
+                ngettext(
+                    "There is no day in these %(count)s day with both logged yet.",
+                    "There is no day in these %(count)s days with both logged yet.",
+                    self.window_days,
+                )
+                % {"count": self.window_days}
             ]
-        average = self.b.compare_average.format(average=self.above.average)
-        return [
-            f"On the {_days(self.above.days)} {self.above_words}, {average}; "
-            f"on the {self.other.days} other day{'' if self.other.days == 1 else 's'}, {self.other.average}.",
-            CAUTION,
-        ]
+        if not self.shows_averages:
+            split = _("Of the %(days)s with both logged, %(above)s, and %(other)s.") % {
+                "days": days_text(len(self.paired)),
+                "above": _were_above(self.above.days, self.above_words),
+                "other": _were_other(self.other.days),
+            }
+            until = _("Averages show once each side has at least %(count)s days; until then, here are the days.") % {
+                "count": MIN_SIDE_DAYS
+            }
+            return [f"{split} {until}", str(CAUTION)]
+        above = ngettext(
+            "On the %(count)s day %(words)s, %(average)s;",
+            "On the %(count)s days %(words)s, %(average)s;",
+            self.above.days,
+        ) % {
+            "count": self.above.days,
+            "words": self.above_words,
+            "average": self.b.compare_average % {"average": average_text(self.above.average)},
+        }
+        other = ngettext(
+            "on the %(count)s other day, %(average)s.", "on the %(count)s other days, %(average)s.", self.other.days
+        ) % {"count": self.other.days, "average": average_text(self.other.average)}
+        return [f"{above} {other}", str(CAUTION)]
 
 
 def usual_value(values: list):

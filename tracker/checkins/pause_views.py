@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracker.checkins.insight_forms import PauseForm
@@ -18,12 +19,18 @@ from tracker.checkins.pauses import (
     pauses_for_patient,
 )
 from tracker.core.access import patient_required
+from tracker.core.l10n import day_text
 from tracker.core.time import patient_today
 from tracker.models import PAUSE_MAX_DAYS
 
 
 def _range_text(first: dt.date, last: dt.date) -> str:
-    return f"{first:%A %-d %B}" if first == last else f"{first:%A %-d %B} to {last:%A %-d %B}"
+    if first == last:
+        return day_text(first, "LONG_DAY_FORMAT")
+    return _("%(first)s to %(last)s") % {
+        "first": day_text(first, "LONG_DAY_FORMAT"),
+        "last": day_text(last, "LONG_DAY_FORMAT"),
+    }
 
 
 @patient_required
@@ -42,7 +49,9 @@ def pauses(request):
             except PauseRefused as refused:
                 form.add_error(None, str(refused))
             else:
-                messages.success(request, f"Paused {_range_text(pause.first_day, pause.last_day)}.")
+                messages.success(
+                    request, _("Paused %(days)s.") % {"days": _range_text(pause.first_day, pause.last_day)}
+                )
                 return redirect("pauses")
         status = 400
     else:
@@ -77,7 +86,8 @@ def _change_pause(request, pause_id: int, change, done) -> HttpResponse:
 def pause_end(request, pause_id: int):
     return _change_pause(
         request, pause_id, pause_end_early,
-        lambda pause: f"Your pause now ends {pause.last_day:%A %-d %B}: today counts again.",
+        lambda pause: _("Your pause now ends %(day)s: today counts again.")
+        % {"day": day_text(pause.last_day, "LONG_DAY_FORMAT")},
     )  # fmt: skip
 
 
@@ -86,5 +96,5 @@ def pause_end(request, pause_id: int):
 def pause_delete(request, pause_id: int):
     return _change_pause(
         request, pause_id, pause_remove,
-        lambda pause: f"Removed the pause of {_range_text(pause.first_day, pause.last_day)}.",
+        lambda pause: _("Removed the pause of %(days)s.") % {"days": _range_text(pause.first_day, pause.last_day)},
     )  # fmt: skip

@@ -23,7 +23,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from tracker.core.l10n import day_text
 from tracker.core.locks import lock_patient
 from tracker.core.time import ONE_DAY, patient_today
 from tracker.models import PAUSE_MAX_DAYS, Pause, User
@@ -36,7 +38,7 @@ class PauseRefused(Exception):
 
 
 def _day(day: dt.date) -> str:
-    return f"{day:%A %-d %B %Y}"
+    return day_text(day, "LONG_DAY_YEAR_FORMAT")
 
 
 def _window_first_day(today: dt.date) -> dt.date:
@@ -46,23 +48,25 @@ def _window_first_day(today: dt.date) -> dt.date:
 def pause_range_refusal(*, first_day: dt.date, last_day: dt.date, today: dt.date) -> str | None:
     """Why the range cannot be a pause, or None when it can (overlaps aside)."""
     if last_day < first_day:
-        return "The last day comes before the first day. Pick the first day, then a last day on or after it."
+        return _("The last day comes before the first day. Pick the first day, then a last day on or after it.")
     days = (last_day - first_day).days + 1
     if days > PAUSE_MAX_DAYS:
-        return (
-            f"That is {days} days. A pause covers at most {PAUSE_MAX_DAYS} days: "
-            "add one for the first part and another afterwards."
-        )
+        return _(
+            "That is %(days)s days. A pause covers at most %(max)s days: add one for the first part and another "
+            "afterwards."
+        ) % {"days": days, "max": PAUSE_MAX_DAYS}
     earliest = _window_first_day(today)
     if first_day < earliest:
-        return (
-            f"{_day(first_day)} is more than {settings.CHECKIN_EDIT_WINDOW_DAYS} days ago. A pause can start on "
-            f"{_day(earliest)} at the earliest, as check-ins can be changed for the last "
-            f"{settings.CHECKIN_EDIT_WINDOW_DAYS} days only."
-        )
+        return _(
+            "%(day)s is more than %(count)s days ago. A pause can start on %(earliest)s at the earliest, as "
+            "check-ins can be changed for the last %(count)s days only."
+        ) % {"day": _day(first_day), "count": settings.CHECKIN_EDIT_WINDOW_DAYS, "earliest": _day(earliest)}
     latest = today + dt.timedelta(days=PAUSE_AHEAD_DAYS)
     if first_day > latest:
-        return f"A pause can start up to {PAUSE_AHEAD_DAYS} days ahead, on {_day(latest)} at the latest."
+        return _("A pause can start up to %(count)s days ahead, on %(latest)s at the latest.") % {
+            "count": PAUSE_AHEAD_DAYS,
+            "latest": _day(latest),
+        }
     return None
 
 
@@ -73,10 +77,9 @@ def _overlap_refusal(*, patient: User, first_day: dt.date, last_day: dt.date, ex
     other = overlapping.order_by("first_day").first()
     if other is None:
         return None
-    return (
-        f"That overlaps your pause from {_day(other.first_day)} to {_day(other.last_day)}. "
-        "End or remove that one first, or pick other days."
-    )
+    return _(
+        "That overlaps your pause from %(first)s to %(last)s. End or remove that one first, or pick other days."
+    ) % {"first": _day(other.first_day), "last": _day(other.last_day)}
 
 
 def pause_add(*, patient: User, first_day: dt.date, last_day: dt.date, reason: str = "", now=None) -> Pause:
@@ -112,8 +115,8 @@ def pause_end_early(*, patient: User, pause: Pause, now=None) -> Pause:
     today = patient_today(patient=patient, now=now)
     if not can_end_early(pause, today=today):
         if pause.first_day >= today:
-            raise PauseRefused("That pause hasn't started yet: remove it instead.")
-        raise PauseRefused("That pause is already over.")
+            raise PauseRefused(_("That pause hasn't started yet: remove it instead."))
+        raise PauseRefused(_("That pause is already over."))
     pause.last_day = today - ONE_DAY
     pause.save(update_fields=["last_day"])
     return pause
@@ -123,11 +126,12 @@ def pause_remove(*, patient: User, pause: Pause, now=None) -> None:
     """Delete a pause whose days are still open to change. Raises PauseRefused."""
     today = patient_today(patient=patient, now=now)
     if not can_remove(pause, today=today):
-        raise PauseRefused(
-            f"That pause started more than {settings.CHECKIN_EDIT_WINDOW_DAYS} days ago, so its days are settled, "
-            "like check-ins of that time."
-            + (" You can end it early instead." if can_end_early(pause, today=today) else "")
-        )
+        settled = _(
+            "That pause started more than %(count)s days ago, so its days are settled, like check-ins of that time."
+        ) % {"count": settings.CHECKIN_EDIT_WINDOW_DAYS}
+        if can_end_early(pause, today=today):
+            settled += " " + _("You can end it early instead.")
+        raise PauseRefused(settled)
     pause.delete()
 
 

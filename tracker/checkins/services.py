@@ -10,14 +10,19 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tracker.checkins.rollup import rollup_statements_after_save
+from tracker.core.l10n import day_text
 from tracker.core.locks import lock_patient_statements
 from tracker.core.sqlbatch import execute_atomically, sql_column, sql_table
 from tracker.core.time import patient_today
 from tracker.models import FACTOR_FIELDS, CheckIn, User
 
-EMPTY_CHECKIN_MESSAGE = "Please log at least one factor (sleep, stress, omega-3 or fruit and vegetables) before saving."
+EMPTY_CHECKIN_MESSAGE = gettext_lazy(
+    "Please log at least one factor (sleep, stress, omega-3 or fruit and vegetables) before saving."
+)
 
 
 class CheckInRefused(Exception):
@@ -33,12 +38,16 @@ def editable_days(*, patient: User, now: dt.datetime | None = None) -> list[dt.d
 def day_refusal(*, patient: User, day: dt.date, now: dt.datetime | None = None) -> str | None:
     """Why `day` cannot be filled in, or None when it can."""
     today = patient_today(patient=patient, now=now)
+    words = {"day": day_text(day, "LONG_DAY_YEAR_FORMAT"), "count": _window()}
     if day > today:
-        return f"{day:%A %-d %B %Y} is in the future. You can log today or any of the last {_window()} days."
+        return _("%(day)s is in the future. You can log today or any of the last %(count)s days.") % words
     if day < today - dt.timedelta(days=settings.CHECKIN_EDIT_WINDOW_DAYS - 1):
         return (
-            f"{day:%A %-d %B %Y} is more than {_window()} days ago. "
-            f"Check-ins can be added or changed for the last {_window()} days only."
+            _(
+                "%(day)s is more than %(count)s days ago. "
+                "Check-ins can be added or changed for the last %(count)s days only."
+            )
+            % words
         )
     return None
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from tracker.checkins.trends import (
     WEEKLY_FROM_DAYS,
@@ -19,22 +21,29 @@ from tracker.checkins.trends import (
     hours_text,
     weekly_averages,
 )
+from tracker.core.l10n import day_text, number_text
 from tracker.models import FACTORS, Factor, Field
 
 
-def _days(count: int) -> str:
-    return f"{count} day{'' if count == 1 else 's'}"
+def days_text(count: int) -> str:
+    return ngettext("%(count)s day", "%(count)s days", count) % {"count": count}
 
 
 def value_text(field: Field, value) -> str:
-    """A logged value as the patient reads it: "–" when not logged, hours without trailing zeros."""
+    """A logged value as the patient reads it: "–" when not logged, hours without trailing zeros,
+    numbers as the language writes them ("7,5" in Spanish)."""
     if value is None:
         return "–"
     if field.kind == "yes_no":
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if field.name == "sleep_hours":
         return hours_text(value)
-    return str(value)
+    return number_text(value)
+
+
+def average_text(average) -> str:
+    """An average as shown (one decimal, "7,5" in Spanish), "–" when there is none."""
+    return "–" if average is None else number_text(average)
 
 
 @dataclass(frozen=True)
@@ -45,22 +54,26 @@ class WeekLine:
     text: str
 
 
-def week_lines(figures: Figures, *, not_logged: str = "not logged this week") -> list[WeekLine]:
+NOT_LOGGED_THIS_WEEK = gettext_lazy("not logged this week")
+
+
+def week_lines(figures: Figures, *, not_logged: str = NOT_LOGGED_THIS_WEEK) -> list[WeekLine]:
     """The week card: for each factor, its averages (or its days with some of it), or that it wasn't logged."""
     lines = []
     for factor in FACTORS:
         counts = figures.factors[factor.key]
         if not counts.logged_days:
-            text = not_logged
+            text = str(not_logged)
         elif factor.week_text:
-            text = factor.week_text.format(positive=counts.positive_days, logged=_days(counts.logged_days))
+            text = factor.week_text % {"positive": counts.positive_days, "count": counts.logged_days}
         else:
             text = "; ".join(
-                f"{field.week_text.format(avg=shown.average)} ({_days(shown.days)})"
+                _("%(average)s (%(days)s)")
+                % {"average": field.week_text % {"avg": average_text(shown.average)}, "days": days_text(shown.days)}
                 for field in factor.fields
                 if (shown := counts.fields[field.name]).days and field.week_text
             )
-        lines.append(WeekLine(label=factor.label, text=text))
+        lines.append(WeekLine(label=str(factor.label), text=text))
     return lines
 
 
@@ -101,19 +114,41 @@ def summary_id(factor: Factor, field: Field) -> str:
     return "summary-" + (factor.key if whole else field.name).replace("_", "-")
 
 
+def _logged_of(label, logged: int, window_days: int) -> str:
+    return ngettext(
+        "%(label)s: logged %(logged)s of %(count)s day.", "%(label)s: logged %(logged)s of %(count)s days.", window_days
+    ) % {"label": label, "logged": logged, "count": window_days}
+
+
 def _sentences(factor: Factor, counts: FactorFigures, window_days: int) -> list[Sentence]:
     if factor.summary_text:
-        text = f"{factor.label}: logged {counts.logged_days} of {window_days} days"
         if counts.logged_days:
-            text += "; " + factor.summary_text.format(positive=counts.positive_days)
-        return [Sentence(summary_id(factor, factor.fields[0]), text + ".")]
+            text = factor.summary_text % {
+                "label": factor.label,
+                "logged": counts.logged_days,
+                "count": window_days,
+                "positive": counts.positive_days,
+            }
+        else:
+            text = _logged_of(factor.label, 0, window_days)
+        return [Sentence(summary_id(factor, factor.fields[0]), text)]
     sentences = []
     for field in factor.fields:
         shown = counts.fields[field.name]
-        text = f"{field.summary_label}: logged {shown.days} of {window_days} days"
         if shown.days:
-            text += f", average {shown.average}{field.unit}"
-        sentences.append(Sentence(summary_id(factor, field), text + "."))
+            text = ngettext(
+                "%(label)s: logged %(logged)s of %(count)s day, average %(average)s.",
+                "%(label)s: logged %(logged)s of %(count)s days, average %(average)s.",
+                window_days,
+            ) % {
+                "label": field.summary_label,
+                "logged": shown.days,
+                "count": window_days,
+                "average": field.amount_text(average_text(shown.average), shown.average),
+            }
+        else:
+            text = _logged_of(field.summary_label, 0, window_days)
+        sentences.append(Sentence(summary_id(factor, field), text))
     return sentences
 
 
@@ -126,7 +161,10 @@ def _marks_words(chart_field: Field, counts: FactorFigures) -> str:
     if not chart_field.chart.marks:
         return ""
     answers = counts.fields[chart_field.chart.marks]
-    return f"{chart_field.chart.marks_text} Yes on {answers.yes_days} of the {_days(answers.days)} answered."
+    yes = ngettext(
+        "Yes on %(yes)s of the %(count)s day answered.", "Yes on %(yes)s of the %(count)s days answered.", answers.days
+    ) % {"yes": answers.yes_days, "count": answers.days}
+    return f"{chart_field.chart.marks_text} {yes}"
 
 
 def _weekly_table(factor: Factor, rows: list[DayValues]) -> tuple[list[str], list[tuple[str, list[str]]]]:
@@ -134,12 +172,12 @@ def _weekly_table(factor: Factor, rows: list[DayValues]) -> tuple[list[str], lis
     by_field = [weekly_averages(rows, f.name) for f in numbers]
     table = [
         (
-            f"Week of {weeks[0].monday:%-d %b}",
-            [str(week.average) if week.average is not None else "–" for week in weeks],
+            _("Week of %(day)s") % {"day": day_text(weeks[0].monday, "SHORT_DAY_FORMAT")},
+            [average_text(week.average) for week in weeks],
         )
         for weeks in zip(*by_field, strict=True)
     ]
-    return [f.column for f in numbers], table
+    return [str(f.column) for f in numbers], table
 
 
 def factor_panels(
@@ -171,7 +209,7 @@ def factor_panels(
                 anchor=slugify(factor.key.replace("_", "-")),
                 sentences=_sentences(factor, counts, figures.days),
                 charts=shown_charts,
-                columns=[f.column for f in factor.fields],
+                columns=[str(f.column) for f in factor.fields],
                 rows=table_rows,
                 weekly=weekly,
                 weekly_columns=weekly_columns,

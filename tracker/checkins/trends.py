@@ -19,6 +19,7 @@ from django.db.models import BooleanField, ExpressionWrapper
 
 from tracker.checkins.pauses import patient_paused_days
 from tracker.checkins.streaks import Streaks, streaks_from_days
+from tracker.core.l10n import day_text, short_number_text
 from tracker.core.time import ONE_DAY, monday_of, patient_today, week_of
 from tracker.models import FACTOR_FIELDS, FACTOR_OF_FIELD, FACTORS, CheckIn, User
 
@@ -310,7 +311,7 @@ class DayValues:
     @cached_property
     def label(self) -> str:
         # Formatted once per day rather than once per table cell: it is most of the page's rendering time.
-        return f"{self.day:%a %-d %b}"
+        return day_text(self.day)
 
     @property
     def sleep_hours_text(self) -> str | None:
@@ -319,8 +320,8 @@ class DayValues:
 
 
 def hours_text(hours) -> str | None:
-    """Quarter hours without trailing zeros: 7.50 is "7.5", 10.00 is "10"."""
-    return None if hours is None else f"{float(hours):g}"
+    """Quarter hours without trailing zeros: 7.50 is "7.5" (Spanish "7,5"), 10.00 is "10"."""
+    return None if hours is None else short_number_text(hours)
 
 
 def chart_rows(*, patient: User, first_day: dt.date, last_day: dt.date) -> list[DayValues]:

@@ -10,6 +10,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tracker.checkins.forms import CheckInForm
@@ -28,6 +29,7 @@ from tracker.checkins.services import (
 from tracker.checkins.streaks import patient_streaks
 from tracker.checkins.summaries import value_text
 from tracker.core.access import patient_required
+from tracker.core.l10n import day_text
 from tracker.core.time import patient_today
 from tracker.education.notes import note_after_checkin, note_card
 from tracker.models import FIELDS
@@ -35,12 +37,13 @@ from tracker.models import FIELDS
 HISTORY_PAGE_SIZE = 20
 
 
-def _day_label(day: dt.date, today: dt.date) -> str:
+def _day_label(day: dt.date, today: dt.date, *, in_sentence: bool = False) -> str:
+    """ "Today", "Yesterday" or "Mon 3 Jan"; within a sentence "today" and "yesterday"."""
     if day == today:
-        return "Today"
+        return _("today") if in_sentence else _("Today")
     if day == today - dt.timedelta(days=1):
-        return "Yesterday"
-    return f"{day:%a %-d %b}"
+        return _("yesterday") if in_sentence else _("Yesterday")
+    return day_text(day)
 
 
 def _checkin_url(day, today_):
@@ -109,8 +112,7 @@ def _render_checkin(request, day, today_, *, form, refusal, status):
 
 
 def _same_as(checkin, today_):
-    label = _day_label(checkin.day, today_)
-    label = label.lower() if label in ("Today", "Yesterday") else label
+    label = _day_label(checkin.day, today_, in_sentence=True)
     return {"label": label, "values_json": json.dumps(CheckInForm.control_values(checkin))}
 
 
@@ -131,7 +133,7 @@ def checkin_saved(request, day):
         return redirect(_checkin_url(day, today_) if day <= today_ else reverse("today"))
     context = {
         "day": day,
-        "day_label": _day_label(day, today_).lower(),
+        "day_label": _day_label(day, today_, in_sentence=True),
         "streaks": patient_streaks(patient=patient, today=today_),
         "learn_card": note_card(slug=request.GET.get("learn")),
         "edit_url": _checkin_url(day, today_),
@@ -149,7 +151,7 @@ def checkin_sync(request):
     try:
         day = dt.date.fromisoformat(request.POST.get("day", ""))
     except ValueError:
-        return JsonResponse({"saved": False, "message": "This check-in has no valid day."}, status=400)
+        return JsonResponse({"saved": False, "message": _("This check-in has no valid day.")}, status=400)
     form = CheckInForm(request.POST)
     if form.is_valid():
         try:
@@ -157,8 +159,11 @@ def checkin_sync(request):
         except CheckInRefused as refused:
             form.add_error(None, str(refused))
         else:
-            label = _day_label(day, patient_today(patient=request.user)).lower()
-            message = f"Sent the check-in saved on this phone for {label}, {day:%A %-d %B}."
+            label = _day_label(day, patient_today(patient=request.user), in_sentence=True)
+            message = _("Sent the check-in saved on this phone for %(label)s, %(day)s.") % {
+                "label": label,
+                "day": day_text(day, "LONG_DAY_FORMAT"),
+            }
             return JsonResponse({"saved": True, "message": message, "url": _saved_url(checkin)})
     errors = [error for field_errors in form.errors.values() for error in field_errors]
     return JsonResponse({"saved": False, "message": " ".join(errors), "answers": _answers(form)}, status=400)
@@ -175,7 +180,7 @@ def _answers(form) -> list[tuple[str, str]]:
         elif form.data.get(field.name):
             answers.append((field.heading, form.data[field.name][:100]))
     if form.data.get("note"):
-        answers.append(("Note", form.data["note"][:1000]))
+        answers.append((_("Note"), form.data["note"][:1000]))
     return answers
 
 

@@ -8,6 +8,9 @@ and static/js/checkin.js adds the quick choices and the - / + steps.
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 QUARTERS = {0: "", 1: "¼", 2: "½", 3: "¾"}
 
@@ -20,8 +23,11 @@ def quarter_hours_text(hours: Decimal) -> str:
 
 def hours_text(hours: Decimal) -> str:
     """ "7¼ hours", "1 hour", "½ hour", "0 hours"."""
-    unit = "hour" if 0 < hours <= 1 else "hours"
-    return f"{quarter_hours_text(hours)} {unit}"
+    count = 1 if 0 < hours <= 1 else 2
+    return ngettext("%(hours)s hour", "%(hours)s hours", count) % {"hours": quarter_hours_text(hours)}
+
+
+hours_text_lazy = lazy(hours_text, str)
 
 
 def hours_value(hours) -> str:
@@ -44,7 +50,7 @@ class QuarterHourSelect(forms.Select):
 
     def __init__(self, *, high: int, quick: tuple, attrs=None):
         steps = [Decimal(step) / 4 for step in range(high * 4 + 1)]
-        choices = [("", "Not answered")] + [(hours_value(h), hours_text(h)) for h in steps]
+        choices = [("", gettext_lazy("Not answered"))] + [(hours_value(h), hours_text_lazy(h)) for h in steps]
         super().__init__(attrs={"class": "form-select", **(attrs or {})}, choices=choices)
         self.quick = [(hours_value(h), quarter_hours_text(Decimal(h))) for h in quick]
 
@@ -59,7 +65,8 @@ class QuarterHourSelect(forms.Select):
         groups = super().optgroups(name, value, attrs)
         known = {str(choice) for choice, _ in self.choices}
         for extra in (v for v in value if v not in known):
-            option = self.create_option(name, extra, f"{extra} (not a quarter hour)", True, len(groups), None, attrs)
+            label = _("%(hours)s (not a quarter hour)") % {"hours": extra}
+            option = self.create_option(name, extra, label, True, len(groups), None, attrs)
             groups.append((None, [option], len(groups)))
         return groups
 

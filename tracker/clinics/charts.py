@@ -9,8 +9,11 @@ must not read as a drop. The y-axis counts whole patients.
 import math
 
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tracker.clinics.disclosure import EngagementReport
+from tracker.core.l10n import day_text
 from tracker.core.svg import Frame, Plot, axis_whole, svg
 
 # Wider than the patient's charts: up to a year of weeks, read on a clinician's desktop.
@@ -27,8 +30,14 @@ def weekly_active_chart(report: EngagementReport) -> SafeString:
     parts = plot.axes()
     for index, row in enumerate(rows):
         extra = IN_PROGRESS if row.in_progress else ""
-        when = f"Week of {row.week_start:%-d %b}{' (in progress)' if row.in_progress else ''}"
-        title = f"{when}: {row.active.text} active{' so far' if row.in_progress else ''}"
+        week = day_text(row.week_start, "SHORT_DAY_FORMAT")
+        if row.in_progress:
+            title = _("Week of %(week)s (in progress): %(count)s active so far") % {
+                "week": week,
+                "count": row.active.text,
+            }
+        else:
+            title = _("Week of %(week)s: %(count)s active") % {"week": week, "count": row.active.text}
         if row.active.withheld:
             parts.append(plot.placeholder(index, title=title, extra_css=extra))
             top = plot.placeholder_top
@@ -36,15 +45,21 @@ def weekly_active_chart(report: EngagementReport) -> SafeString:
             parts.append(plot.bar(index, row.active.value, series="active", title=title, extra_css=extra))
             top = plot.y(row.active.value)
         if row.in_progress:
-            parts.append(plot.mark_label(index, top, "so far", css=IN_PROGRESS))
+            parts.append(plot.mark_label(index, top, _("so far"), css=IN_PROGRESS))
     every = max(1, math.ceil(len(rows) / MAX_WEEK_LABELS))
-    parts += plot.x_labels((i, f"{row.week_start:%-d %b}", "middle") for i, row in enumerate(rows) if i % every == 0)
+    parts += plot.x_labels(
+        (i, day_text(row.week_start, "SHORT_DAY_FORMAT"), "middle") for i, row in enumerate(rows) if i % every == 0
+    )
     return svg(
         parts,
         width=WEEK_FRAME.width,
         height=WEEK_FRAME.height,
         labelled_by="trend-title trend-desc",
         css="chart chart-wide",
-        title=("trend-title", f"Weekly active patients, {len(rows)} weeks"),
+        title=(
+            "trend-title",
+            ngettext("Weekly active patients, %(count)s week", "Weekly active patients, %(count)s weeks", len(rows))
+            % {"count": len(rows)},
+        ),
         desc=("trend-desc", report.text_summary),
     )

@@ -30,16 +30,20 @@ were left over, never how many.
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from tracker.clinics.engagement import ClinicEngagement, WeekCounts, histogram_median
+from tracker.core.l10n import day_text, number_text
 from tracker.models import FACTORS, RETENTION_WEEKS
 
 # Why a cell is withheld.
 SMALL = "small"  # fewer than N patients behind it
 REMAINDER = "remainder"  # enough patients, but it would single out a small group left over
-REMAINDER_TEXT = "withheld: protects a small group"
+REMAINDER_TEXT = gettext_lazy("withheld: protects a small group")
 
 
 @dataclass(frozen=True)
@@ -58,14 +62,17 @@ class Cell:
     @property
     def text(self) -> str:
         if self.withheld:
-            return REMAINDER_TEXT if self.reason == REMAINDER else f"fewer than {self.withheld_below}"
+            if self.reason == REMAINDER:
+                return str(REMAINDER_TEXT)
+            return _("fewer than %(count)s") % {"count": self.withheld_below}
+        # As the reader's language writes numbers (Spanish: "1 234", "2,5"); the CSV keeps machine numbers.
         if self.value is None:
             return "–"
         if self.kind == "count":
-            return f"{self.value:,.0f}"
+            return number_text(Decimal(f"{self.value:.0f}"), grouping=True)
         if self.kind == "share":
-            return f"{self.value:.0%}"
-        return f"{self.value:.1f}"
+            return f"{self.value * 100:.0f}%"
+        return number_text(Decimal(f"{self.value:.1f}"))
 
     @property
     def csv(self) -> str:
@@ -228,38 +235,75 @@ def _retention_cell(retained: int, eligible: int, *, n: int) -> Cell:
     return _cell_unless(retained / eligible, "share", reason=share_withheld_reason(retained, eligible, n), n=n)
 
 
-def _weeks(count: int) -> str:
-    return f"{count} week{'s' if count != 1 else ''}"
-
-
 def _text_summary(rows: list, *, n: int) -> str:
     """The chart's words. The week in progress is left out of the range: its count is still growing."""
     shown = [row for row in rows if not row.active.withheld]
     finished = [row for row in shown if not row.in_progress]
     first, last = rows[0].week_start, rows[-1].week_start
-    span = f"Over the {_weeks(len(rows))} from the week of {first:%-d %B %Y} to the week of {last:%-d %B %Y}"
+    span = {
+        "count": len(rows),
+        "first": day_text(first, "LONG_DATE_FORMAT"),
+        "last": day_text(last, "LONG_DATE_FORMAT"),
+    }
     if finished:
         low = min(finished, key=lambda row: row.active.value)
         high = max(finished, key=lambda row: row.active.value)
-        text = (
-            f"{span}, weekly active patients ranged from {low.active.text} (week of {low.week_start:%-d %b}) "
-            f"to {high.active.text} (week of {high.week_start:%-d %b})."
-        )
+        text = ngettext(
+            "Over the %(count)s week from the week of %(first)s to the week of %(last)s, weekly active patients "
+            "ranged from %(low)s (week of %(low_week)s) to %(high)s (week of %(high_week)s).",
+            "Over the %(count)s weeks from the week of %(first)s to the week of %(last)s, weekly active patients "
+            "ranged from %(low)s (week of %(low_week)s) to %(high)s (week of %(high_week)s).",
+            len(rows),
+        ) % {
+            **span,
+            "low": low.active.text,
+            "low_week": day_text(low.week_start, "SHORT_DAY_FORMAT"),
+            "high": high.active.text,
+            "high_week": day_text(high.week_start, "SHORT_DAY_FORMAT"),
+        }
     else:
-        text = f"{span}, no finished week's count of active patients can be shown."
+        text = (
+            ngettext(
+                "Over the %(count)s week from the week of %(first)s to the week of %(last)s, no finished week's count "
+                "of active patients can be shown.",
+                "Over the %(count)s weeks from the week of %(first)s to the week of %(last)s, no finished week's count "
+                "of active patients can be shown.",
+                len(rows),
+            )
+            % span
+        )
     if shown:
         latest = shown[-1]
-        verb = "have checked in so far" if latest.in_progress else "checked in"
-        text += (
-            f" In the week of {latest.week_start:%-d %b}{' (still in progress)' if latest.in_progress else ''}, "
-            f"{latest.active.text} of {latest.enrolled.text} enrolled patients {verb} ({latest.active_share.text})."
-        )
+        figures = {
+            "week": day_text(latest.week_start, "SHORT_DAY_FORMAT"),
+            "active": latest.active.text,
+            "enrolled": latest.enrolled.text,
+            "share": latest.active_share.text,
+        }
+        if latest.in_progress:
+            latest_text = _(
+                "In the week of %(week)s (still in progress), %(active)s of %(enrolled)s enrolled patients have "
+                "checked in so far (%(share)s)."
+            )
+        else:
+            latest_text = _(
+                "In the week of %(week)s, %(active)s of %(enrolled)s enrolled patients checked in (%(share)s)."
+            )
+        text += " " + latest_text % figures
     small = sum(1 for row in rows if row.active.withheld and row.active.reason == SMALL)
     remainder = sum(1 for row in rows if row.active.withheld and row.active.reason == REMAINDER)
     if small:
-        text += f" {_weeks(small)} not shown: fewer than {n} active patients."
+        text += " " + ngettext(
+            "%(count)s week not shown: fewer than %(n)s active patients.",
+            "%(count)s weeks not shown: fewer than %(n)s active patients.",
+            small,
+        ) % {"count": small, "n": n}
     if remainder:
-        text += f" {_weeks(remainder)} withheld to protect a small group."
+        text += " " + ngettext(
+            "%(count)s week withheld to protect a small group.",
+            "%(count)s weeks withheld to protect a small group.",
+            remainder,
+        ) % {"count": remainder}
     return text
 
 

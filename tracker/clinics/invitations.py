@@ -20,24 +20,28 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.services import EmailTaken
 from tracker.audit.services import audit_record
 from tracker.core.emails import absolute_url
+from tracker.core.i18n import language_of
 from tracker.models import AuditEvent, Clinic, ClinicianInvitation, ClinicMembership, User
 
 SALT = "tracker.invitations.clinician"
-BAD_LINK_MESSAGE = "This invitation link isn't valid. Check that you copied all of it, or ask for a new invitation."
-EXPIRED_MESSAGE = "This invitation link has expired. Ask the clinic's admin clinician to send you a new one."
-WITHDRAWN_MESSAGE = (
+BAD_LINK_MESSAGE = _("This invitation link isn't valid. Check that you copied all of it, or ask for a new invitation.")
+EXPIRED_MESSAGE = _("This invitation link has expired. Ask the clinic's admin clinician to send you a new one.")
+WITHDRAWN_MESSAGE = _(
     "This invitation is no longer valid: whoever sent it can no longer invite clinicians to this clinic. "
     "Ask the clinic for a new invitation."
 )
-USED_MESSAGE = "This invitation has already been used. Each invitation link works once: ask the clinic for a new one."
-WITHDRAWN_BY_CLINIC_MESSAGE = "The clinic has withdrawn this invitation. Ask its admin clinician for a new one."
+USED_MESSAGE = _(
+    "This invitation has already been used. Each invitation link works once: ask the clinic for a new one."
+)
+WITHDRAWN_BY_CLINIC_MESSAGE = _("The clinic has withdrawn this invitation. Ask its admin clinician for a new one.")
 STATE_MESSAGES = {"used": USED_MESSAGE, "withdrawn": WITHDRAWN_BY_CLINIC_MESSAGE, "expired": EXPIRED_MESSAGE}
-RETIRED_MESSAGE = (
+RETIRED_MESSAGE = _(
     "This invitation link is from before invitations could be used only once, and no longer works. "
     "Ask the clinic's admin clinician to send you a new one."
 )
@@ -105,14 +109,16 @@ def clinician_invite_send(*, inviter: User, clinic: Clinic, email: str) -> str:
 
 
 def send_clinician_invitation(*, to: str, clinic: Clinic, inviter: User, url: str) -> None:
+    """In the inviting clinician's language: the invitee has no account, so no language of their
+    own yet; a clinic inviting a colleague writes to them in the language it works in. Their pages
+    then follow their browser, and the account they create keeps the language they sign up in."""
     context = {"clinic": clinic, "inviter": inviter, "url": url, "days": max_age().days}
-    subject = render_to_string("emails/clinician_invitation_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/clinician_invitation.txt", context),
-        to=[to],
-    )
-    message.attach_alternative(render_to_string("emails/clinician_invitation.html", context), "text/html")
+    with translation.override(language_of(inviter)):
+        subject = " ".join(render_to_string("emails/clinician_invitation_subject.txt", context).split())
+        text = render_to_string("emails/clinician_invitation.txt", context)
+        html = render_to_string("emails/clinician_invitation.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
+    message.attach_alternative(html, "text/html")
     message.send()
 
 

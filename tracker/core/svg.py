@@ -11,10 +11,13 @@ which escapes whatever is not a number, so the markup returned by `svg` is safe 
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import groupby
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from tracker.core.l10n import number_text
 
 LABEL_DROP = 16  # the x-axis labels' baseline, below the axis
 TICK_GAP = 4  # between a y-tick label and the plot
@@ -33,8 +36,9 @@ def num(value: float) -> str:
 
 
 def tick_text(value: float) -> str:
-    """A tick's label: its value as people write it (4, 12.5, 2,500)."""
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    """A tick's label: its value as people write it in the active language (4, 12.5, 2,500; in
+    Spanish 12,5 and 2 500)."""
+    return number_text(Decimal(f"{value:.2f}").normalize(), grouping=True)
 
 
 def _element(name: str, css: str | None = None, content: str = "", **attrs) -> str:

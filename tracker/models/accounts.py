@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tracker.core.i18n import language_choices
 
@@ -52,25 +53,25 @@ class UserManager(BaseUserManager):
 
 # ISO weekday numbers, as date.isoweekday() gives them.
 WEEKDAY_CHOICES = [
-    (1, "Monday"),
-    (2, "Tuesday"),
-    (3, "Wednesday"),
-    (4, "Thursday"),
-    (5, "Friday"),
-    (6, "Saturday"),
-    (7, "Sunday"),
+    (1, _("Monday")),
+    (2, _("Tuesday")),
+    (3, _("Wednesday")),
+    (4, _("Thursday")),
+    (5, _("Friday")),
+    (6, _("Saturday")),
+    (7, _("Sunday")),
 ]
 HOUR_CHOICES = [(hour, f"{hour:02d}:00") for hour in range(24)]
 
 
 class User(AbstractBaseUser, PermissionsMixin):
     class Role(models.TextChoices):
-        PATIENT = "patient", "Patient"
-        CLINICIAN = "clinician", "Clinician"
-        STAFF = "staff", "Staff"
+        PATIENT = "patient", _("Patient")
+        CLINICIAN = "clinician", _("Clinician")
+        STAFF = "staff", _("Staff")
 
     # unique=True satisfies auth.E003; the Lower() constraint below makes it case-insensitive.
-    email = models.EmailField("email address", max_length=254, unique=True)
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
     first_name = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.PATIENT)
     time_zone = models.CharField(max_length=64, choices=time_zone_choices, default=settings.TIME_ZONE)
@@ -80,9 +81,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Set when the patient follows the signed link in the verification email.
     email_verified_at = models.DateTimeField(null=True, blank=True)
     # Weekly reminder email: off until the patient opts in; local weekday and hour.
-    reminders_enabled = models.BooleanField("email me a weekly reminder", default=False)
-    reminder_weekday = models.PositiveSmallIntegerField("reminder day", choices=WEEKDAY_CHOICES, default=1)
-    reminder_hour = models.PositiveSmallIntegerField("reminder time", choices=HOUR_CHOICES, default=8)
+    reminders_enabled = models.BooleanField(_("email me a weekly reminder"), default=False)
+    reminder_weekday = models.PositiveSmallIntegerField(_("reminder day"), choices=WEEKDAY_CHOICES, default=1)
+    reminder_hour = models.PositiveSmallIntegerField(_("reminder time"), choices=HOUR_CHOICES, default=8)
     # The language of the pages once logged in, and of every email and notification; set at
     # sign-up from the language the page was in, changed with the language switch.
     language = models.CharField(max_length=10, choices=language_choices, default=settings.LANGUAGE_CODE)

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from tracker.core.l10n import plural_count
 
 # FHIR: LOINC only where it truly fits (sleep duration); the project's own code system for the
 # rest, as no LOINC code matches a 0-10 self-rating or combined fruit-and-vegetable servings.
@@ -30,9 +34,10 @@ FRUIT_VEG_SERVINGS_MAX = 20
 class Fhir:
     system: str
     code: str
-    display: str
+    display: str  # the code system's own display, in English whatever the reader's language
     value: str  # "quantity", "integer" or "boolean"
-    unit: tuple[str, str] | None = None  # (UCUM code, unit name) for a quantity
+    unit: tuple[str, str] | None = None  # (UCUM code, unit name) for a quantity; the name is translated
+    text: str = ""  # the concept in the reader's language (CodeableConcept.text); the display when empty
 
 
 @dataclass(frozen=True)
@@ -62,19 +67,22 @@ class Field:
     low: int | Decimal | None = None
     high: int | Decimal | None = None
     summary_label: str = ""  # starts the chart window's sentence: "Hours slept: logged 5 of 30 days..."
-    unit: str = ""  # after an average: " hours", " servings"
-    week_text: str = ""  # the week card's phrase: "{avg} hours on average"
+    # A value with its unit, singular and plural ("%(amount)s hours"); None: the value alone (a rating).
+    amount: object = None
+    week_text: str = ""  # the week card's phrase: "%(avg)s hours on average"
     chart: Chart | None = None
     # Comparing two factors (tracker/checkins/patterns.py): the days above the patient's own usual
-    # value of this field ("you slept more than your usual {usual}"), and another field's average
-    # on them ("your stress rating averaged {average}"). A number field without them is not offered.
+    # value of this field ("you slept more than your usual %(usual)s"), and another field's average
+    # on them ("your stress rating averaged %(average)s"). A number field without them is not offered.
     compare_more: str = ""
     compare_average: str = ""
 
-    def amount_text(self, shown: str) -> str:
-        """A value as shown (summaries.value_text) with its unit, singular for 1: "7.5 hours", "1 serving"."""
-        unit = self.unit.removesuffix("s") if shown == "1" else self.unit
-        return f"{shown}{unit}"
+    def amount_text(self, shown: str, value) -> str:
+        """`value`, as shown (summaries.value_text), with its unit in the plural it takes: "7.5 hours",
+        "1 serving"; a rating alone: "4"."""
+        if self.amount is None:
+            return shown
+        return self.amount % {"amount": shown, "count": plural_count(value)}
 
 
 @dataclass(frozen=True)
@@ -84,9 +92,10 @@ class Factor:
     fields: tuple[Field, ...]
     note_factor: str  # the Note.Factor whose notes are about it
     # For a factor summed up as a whole rather than field by field (omega-3: foods or a supplement),
-    # the phrases about the days with any omega-3 ("positive" days).
-    week_text: str = ""
-    summary_text: str = ""
+    # the phrases about the days with any omega-3 ("positive" days): the week card's (plural by the
+    # days logged) and the chart window's sentence (plural by the window's days).
+    week_text: object = None
+    summary_text: object = None
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -119,120 +128,159 @@ class Factor:
         )
 
 
+HOURS = ngettext_lazy("%(amount)s hour", "%(amount)s hours", "count")
+SERVINGS = ngettext_lazy("%(amount)s serving", "%(amount)s servings", "count")
+
 FACTORS: tuple[Factor, ...] = (
     Factor(
         key="sleep",
-        label="Sleep",
+        label=_("Sleep"),
         note_factor="sleep",
         fields=(
             Field(
                 name="sleep_hours",
-                heading="Sleep (hours)",
-                column="Hours",
+                heading=_("Sleep (hours)"),
+                column=_("Hours"),
                 low=0,
                 high=SLEEP_HOURS_MAX,
-                summary_label="Hours slept",
-                unit=" hours",
-                week_text="{avg} hours on average",
-                fhir=Fhir(LOINC, "93832-4", "Sleep duration", "quantity", ("h", "hours")),
-                chart=Chart("line", "Hours slept", "sleep-hours", at_least=12, step=4),
-                compare_more="you slept more than your usual {usual}",
-                compare_average="your hours of sleep averaged {average}",
+                summary_label=_("Hours slept"),
+                amount=HOURS,
+                week_text=_("%(avg)s hours on average"),
+                fhir=Fhir(LOINC, "93832-4", "Sleep duration", "quantity", ("h", _("hours")), text=_("Sleep duration")),
+                chart=Chart("line", _("Hours slept"), "sleep-hours", at_least=12, step=4),
+                compare_more=_("you slept more than your usual %(usual)s"),
+                compare_average=_("your hours of sleep averaged %(average)s"),
             ),
             Field(
                 name="sleep_quality",
-                heading="Sleep quality (1–5)",
-                column="Quality (1–5)",
+                heading=_("Sleep quality (1–5)"),
+                column=_("Quality (1–5)"),
                 low=SLEEP_QUALITY_RANGE[0],
                 high=SLEEP_QUALITY_RANGE[1],
-                summary_label="Sleep quality (1 very poor, 5 very good)",
-                week_text="quality {avg} of 5 on average",
-                fhir=Fhir(OWN_CODES, "sleep-quality", "Self-rated sleep quality (1 to 5)", "integer"),
-                chart=Chart("line", "Sleep quality, 1 to 5", "sleep-quality", low=1, high=5),
-                compare_more="you rated your sleep quality above your usual {usual}",
-                compare_average="your sleep quality rating averaged {average}",
+                summary_label=_("Sleep quality (1 very poor, 5 very good)"),
+                week_text=_("quality %(avg)s of 5 on average"),
+                fhir=Fhir(
+                    OWN_CODES,
+                    "sleep-quality",
+                    "Self-rated sleep quality (1 to 5)",
+                    "integer",
+                    text=_("Self-rated sleep quality (1 to 5)"),
+                ),
+                chart=Chart("line", _("Sleep quality, 1 to 5"), "sleep-quality", low=1, high=5),
+                compare_more=_("you rated your sleep quality above your usual %(usual)s"),
+                compare_average=_("your sleep quality rating averaged %(average)s"),
             ),
         ),
     ),
     Factor(
         key="stress",
-        label="Stress",
+        label=_("Stress"),
         note_factor="stress",
         fields=(
             Field(
                 name="stress",
-                heading="Stress (0–10)",
-                column="Stress (0–10)",
+                heading=_("Stress (0–10)"),
+                column=_("Stress (0–10)"),
                 low=STRESS_RANGE[0],
                 high=STRESS_RANGE[1],
-                summary_label="Stress (0 no stress at all, 10 the most I can imagine)",
-                week_text="{avg} on average on the 0 to 10 scale",
+                summary_label=_("Stress (0 no stress at all, 10 the most I can imagine)"),
+                week_text=_("%(avg)s on average on the 0 to 10 scale"),
                 fhir=Fhir(
-                    OWN_CODES, "stress-rating", "Self-rated stress (0 none to 10 the most imaginable)", "integer"
+                    OWN_CODES,
+                    "stress-rating",
+                    "Self-rated stress (0 none to 10 the most imaginable)",
+                    "integer",
+                    text=_("Self-rated stress (0 none to 10 the most imaginable)"),
                 ),
-                chart=Chart("line", "Stress, 0 to 10", "stress", high=10, step=2),
-                compare_more="you rated your stress above your usual {usual}",
-                compare_average="your stress rating averaged {average}",
+                chart=Chart("line", _("Stress, 0 to 10"), "stress", high=10, step=2),
+                compare_more=_("you rated your stress above your usual %(usual)s"),
+                compare_average=_("your stress rating averaged %(average)s"),
             ),
         ),
     ),
     Factor(
         key="omega3",
-        label="Omega-3",
+        label=_("Omega-3"),
         note_factor="omega3",
-        week_text="foods or supplement on {positive} of the {logged} logged",
-        summary_text="omega-3 foods or supplement on {positive} of them",
+        week_text=ngettext_lazy(
+            "foods or supplement on %(positive)s of the %(count)s day logged",
+            "foods or supplement on %(positive)s of the %(count)s days logged",
+            "count",
+        ),
+        summary_text=ngettext_lazy(
+            "%(label)s: logged %(logged)s of %(count)s day; omega-3 foods or supplement on %(positive)s of them.",
+            "%(label)s: logged %(logged)s of %(count)s days; omega-3 foods or supplement on %(positive)s of them.",
+            "count",
+        ),
         fields=(
             Field(
                 name="omega3_servings",
-                heading="Omega-3 food servings",
-                column="Food servings",
+                heading=_("Omega-3 food servings"),
+                column=_("Food servings"),
                 low=0,
                 high=OMEGA3_SERVINGS_MAX,
-                unit=" servings",
-                fhir=Fhir(OWN_CODES, "omega3-food-servings", "Servings of omega-3-rich foods", "integer"),
+                amount=SERVINGS,
+                fhir=Fhir(
+                    OWN_CODES,
+                    "omega3-food-servings",
+                    "Servings of omega-3-rich foods",
+                    "integer",
+                    text=_("Servings of omega-3-rich foods"),
+                ),
                 chart=Chart(
                     "bar",
-                    "Bars: servings of omega-3-rich foods.",
+                    _("Bars: servings of omega-3-rich foods."),
                     "omega3",
                     at_least=4,
                     step=2,
                     marks="omega3_supplement",
-                    marks_text=(
-                        "The row of marks above the bars answers \u201cDid you take your usual omega-3 "
-                        "supplement?\u201d: a filled dot for yes, an open ring for no, no mark on a day not answered."
+                    marks_text=_(
+                        "The row of marks above the bars answers “Did you take your usual omega-3 "
+                        "supplement?”: a filled dot for yes, an open ring for no, no mark on a day not answered."
                     ),
                 ),
-                compare_more="you logged more than your usual {usual} of omega-3-rich foods",
-                compare_average="your servings of omega-3-rich foods averaged {average}",
+                compare_more=_("you logged more than your usual %(usual)s of omega-3-rich foods"),
+                compare_average=_("your servings of omega-3-rich foods averaged %(average)s"),
             ),
             Field(
                 name="omega3_supplement",
-                heading="Omega-3 supplement",
-                column="Supplement",
+                heading=_("Omega-3 supplement"),
+                column=_("Supplement"),
                 kind="yes_no",
-                fhir=Fhir(OWN_CODES, "omega3-usual-supplement", "Took an omega-3 supplement", "boolean"),
+                fhir=Fhir(
+                    OWN_CODES,
+                    "omega3-usual-supplement",
+                    "Took an omega-3 supplement",
+                    "boolean",
+                    text=_("Took an omega-3 supplement"),
+                ),
             ),
         ),
     ),
     Factor(
         key="fruit_veg",
-        label="Fruit & vegetables",
+        label=_("Fruit & vegetables"),
         note_factor="nutrition",
         fields=(
             Field(
                 name="fruit_veg_servings",
-                heading="Fruit & vegetable servings",
-                column="Servings",
+                heading=_("Fruit & vegetable servings"),
+                column=_("Servings"),
                 low=0,
                 high=FRUIT_VEG_SERVINGS_MAX,
-                summary_label="Fruit and vegetables",
-                unit=" servings",
-                week_text="{avg} servings on average",
-                fhir=Fhir(OWN_CODES, "fruit-veg-servings", "Servings of fruit and vegetables", "integer"),
-                chart=Chart("bar", "Servings of fruit and vegetables", "fruit-veg", at_least=10, step=5),
-                compare_more="you logged more than your usual {usual} of fruit and vegetables",
-                compare_average="your servings of fruit and vegetables averaged {average}",
+                summary_label=_("Fruit and vegetables"),
+                amount=SERVINGS,
+                week_text=_("%(avg)s servings on average"),
+                fhir=Fhir(
+                    OWN_CODES,
+                    "fruit-veg-servings",
+                    "Servings of fruit and vegetables",
+                    "integer",
+                    text=_("Servings of fruit and vegetables"),
+                ),
+                chart=Chart("bar", _("Servings of fruit and vegetables"), "fruit-veg", at_least=10, step=5),
+                compare_more=_("you logged more than your usual %(usual)s of fruit and vegetables"),
+                compare_average=_("your servings of fruit and vegetables averaged %(average)s"),
             ),
         ),
     ),

@@ -14,8 +14,10 @@ import uuid
 import zipfile
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from tracker.core.i18n import language_of
 from tracker.core.spreadsheet import csv_text
 from tracker.models import (
     FACTOR_FIELDS,
@@ -32,6 +34,7 @@ from tracker.models import (
 CHECKIN_COLUMNS = ["day", *FACTOR_FIELDS, "note", "created_at", "updated_at"]
 
 UCUM = "http://unitsofmeasure.org"
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 
 
 def _iso(value):
@@ -129,8 +132,36 @@ def export_csv_zip(*, patient: User) -> bytes:
     return buffer.getvalue()
 
 
+def _coding(*, system: str, code: str, display: str, text: str, language: str) -> dict:
+    """A Coding: the code system's own display (English, as the system defines it), and in another
+    language its translation in the standard extension (FHIR's "translation" on `display`)."""
+    coding = {"system": system, "code": code, "display": display}
+    if language != settings.LANGUAGE_CODE and text != display:
+        coding["_display"] = {
+            "extension": [
+                {
+                    "url": TRANSLATION,
+                    "extension": [{"url": "lang", "valueCode": language}, {"url": "content", "valueString": text}],
+                }
+            ]
+        }
+    return coding
+
+
 def export_fhir_bundle(*, patient: User) -> dict:
-    """A FHIR R4 Bundle (collection): the patient, then one Observation per factor per day."""
+    """A FHIR R4 Bundle (collection): the patient, then one Observation per factor per day.
+
+    In the patient's language (User.language) where FHIR allows free text: each Observation's
+    `language`, its `code.text` and a unit's name. The codes and each Coding's `display` stay the
+    code system's own (a LOINC display is LOINC's English); another language's words for them ride
+    in the display's translation extension.
+    """
+    language = language_of(patient)
+    with translation.override(language):
+        return _fhir_bundle(patient=patient, language=language)
+
+
+def _fhir_bundle(*, patient: User, language: str) -> dict:
     patient_uuid = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{settings.SITE_URL}/patients/{patient.pk}')}"
     entries = [{"fullUrl": patient_uuid, "resource": {"resourceType": "Patient", "active": True}}]
     for checkin in CheckIn.objects.filter(patient=patient).order_by("day"):
@@ -138,23 +169,30 @@ def export_fhir_bundle(*, patient: User) -> dict:
             code, value = field.fhir, getattr(checkin, field.name)
             if value is None:
                 continue
+            text = str(code.text or code.display)
             observation = {
                 "resourceType": "Observation",
+                "language": language,
                 "status": "final",
                 "category": [
                     {
                         "coding": [
-                            {
-                                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                                "code": "survey",
-                                "display": "Survey",
-                            }
-                        ]
+                            _coding(
+                                system="http://terminology.hl7.org/CodeSystem/observation-category",
+                                code="survey",
+                                display="Survey",
+                                text=_("Survey"),
+                                language=language,
+                            )
+                        ],
+                        "text": _("Survey"),
                     }
                 ],
                 "code": {
-                    "coding": [{"system": code.system, "code": code.code, "display": code.display}],
-                    "text": code.display,
+                    "coding": [
+                        _coding(system=code.system, code=code.code, display=code.display, text=text, language=language)
+                    ],
+                    "text": text,
                 },
                 "subject": {"reference": patient_uuid},
                 "effectiveDateTime": checkin.day.isoformat(),
@@ -164,7 +202,7 @@ def export_fhir_bundle(*, patient: User) -> dict:
                 unit_code, unit_name = code.unit
                 observation["valueQuantity"] = {
                     "value": float(value),
-                    "unit": unit_name,
+                    "unit": str(unit_name),
                     "system": UCUM,
                     "code": unit_code,
                 }

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tracker.accounts.browsers import Browser
 from tracker.accounts.notices import security_event
 from tracker.accounts.signed_in import session_end, sessions_end_all, signed_in_sessions, user_session_of
 from tracker.models import AuditEvent
@@ -41,8 +42,11 @@ def end_session(request, session_id):
     if row.session_key == request.session.session_key:
         return _signed_out(request, _("You're signed out of this browser."))
     session_end(row=row)
-    security_event(request=request, user=request.user, action=AuditEvent.Action.SESSION_ENDED, ended=row.browser)
-    messages.success(request, _("Signed out %(browser)s.") % {"browser": row.browser})
+    ended = Browser(row.browser, row.system)
+    security_event(
+        request=request, user=request.user, action=AuditEvent.Action.SESSION_ENDED, **ended.metadata("ended")
+    )
+    messages.success(request, _("Signed out %(browser)s.") % {"browser": ended})
     return redirect("account_activity" if request.POST.get("back") == "activity" else "signed_in")
 
 

@@ -43,10 +43,16 @@ ALLOWED_ENGLISH = (
     # time zones
     r"\b(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific)/[A-Z][\w]*(?: [A-Z]\w*)*",
     r"https?://\S+",
-    # Names of organisations the notes cite, as they call themselves.
+    # Names of organisations the notes cite, as they call themselves (in the text, and as a citation
+    # marker's accessible name: "Referencia 1: National Institutes of Health, 2025").
     "American Academy of Sleep Medicine",
     "Sleep Research Society",
     "National Institute of Mental Health",
+    "National Institutes of Health",
+    "National Center for Complementary and Integrative Health",
+    "Centers for Disease Control and Prevention",
+    "Health Resources and Services Administration",
+    "U.S. Food and Drug Administration",
     "World Health Organization",
     '"not confirmed"',  # the marker in the reference list, quoted to explain it
     r"\b\d{1,2} ago\b",  # "31 ago 2026": agosto, as Spanish abbreviates it, is no English "ago"

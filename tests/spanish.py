@@ -55,6 +55,7 @@ ALLOWED_ENGLISH = (
     "U.S. Food and Drug Administration",
     "World Health Organization",
     '"not confirmed"',  # the marker in the reference list, quoted to explain it
+    r"\b[A-Z0-9]{4}-?[A-Z0-9]{4}-?[A-Z0-9]{4}\b",  # a join code: "3WE8-B52B-2YS8" says no English "we"
     r"\b\d{1,2} ago\b",  # "31 ago 2026": agosto, as Spanish abbreviates it, is no English "ago"
 )
 

@@ -43,12 +43,20 @@ ALLOWED_ENGLISH = (
     # time zones
     r"\b(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific)/[A-Z][\w]*(?: [A-Z]\w*)*",
     r"https?://\S+",
-    # Names of organisations the notes cite, as they call themselves.
+    # Names of organisations the notes cite, as they call themselves (in the text, and as a citation
+    # marker's accessible name: "Referencia 1: National Institutes of Health, 2025").
     "American Academy of Sleep Medicine",
     "Sleep Research Society",
     "National Institute of Mental Health",
+    "National Institutes of Health",
+    "National Center for Complementary and Integrative Health",
+    "Centers for Disease Control and Prevention",
+    "Health Resources and Services Administration",
+    "U.S. Food and Drug Administration",
     "World Health Organization",
     '"not confirmed"',  # the marker in the reference list, quoted to explain it
+    r"\b[A-Z0-9]{4}-?[A-Z0-9]{4}-?[A-Z0-9]{4}\b",  # a join code: "3WE8-B52B-2YS8" says no English "we"
+    r"\b\d{1,2} ago\b",  # "31 ago 2026": agosto, as Spanish abbreviates it, is no English "ago"
 )
 
 # Places in the time zone menu ("Isle of Man", "Port of Spain"): names, not words.
@@ -118,10 +126,12 @@ def main_text(html: str, *, language: str = "es") -> str:
 
 def english_left(text: str, *, allowed: tuple[str, ...] = ()) -> list[str]:
     """The English words in `text`, each with a little of what surrounds it, once each."""
-    for pattern in (*ALLOWED_ENGLISH, *PLACE_NAMES, *allowed):
+    # Place names first: "America/Port of Spain" is one name, not a zone followed by " of Spain".
+    for pattern in (*PLACE_NAMES, *ALLOWED_ENGLISH, *allowed):
         text = re.sub(pattern, " ", text)
     found = []
-    for match in re.finditer(r"[A-Za-z][A-Za-z'’-]*", text):
+    # A word is letters of any alphabet, accented ones included: "actúan" holds no English "an".
+    for match in re.finditer(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*", text):
         if match[0].lower().replace("’", "'") in ENGLISH_WORDS:
             context = text[max(0, match.start() - 40) : match.end() + 40].strip()
             if context not in found:

@@ -43,10 +43,9 @@ NOT_PAGES = {
 # One visitor of each kind: Bob and Dora see what Alice and Charlie see.
 VISITORS = ["anonymous", "alice", "charlie", "staff"]
 
-# Whether the Python side's strings are all marked and translated too. Until they are, the page check
-# below is an expected failure (it lists what is left); strict, so it fails the day it passes:
-# then set this to True and it guards every page.
-PYTHON_STRINGS_TRANSLATED = False
+# Whether the Python side's strings are all marked and translated too: they are, so the page check
+# below guards every page (and the browser journeys' pages, tests/browser/test_spanish.py).
+PYTHON_STRINGS_TRANSLATED = True
 TEMPLATES = Path(django_settings.BASE_DIR) / "templates"
 # Emails are checked with the emails (tests/core, tests/accounts); the worker script shows no words.
 NOT_PAGE_TEMPLATES = ("emails/", "includes/security_email_not_you.", "pwa/sw.js")

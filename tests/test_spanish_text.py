@@ -66,7 +66,7 @@ def security_event(action, **metadata):
 
 def every_email(user) -> dict:
     links = _links()
-    event = security_event(AuditEvent.Action.LOGGED_IN, browser="Firefox en Linux")
+    event = security_event(AuditEvent.Action.LOGGED_IN, browser="Firefox", browser_system="Linux")
     return {
         "verify-email": verification_email(user=user, verify_url="https://x.example/v/1", max_age_days=3),
         "password-reset": password_reset_email(user=user, reset_url="https://x.example/r/1", max_age_days=3),

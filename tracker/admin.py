@@ -15,6 +15,7 @@ from django.contrib.auth.models import Permission
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from tracker.audit.services import audit_record
 from tracker.content.load import TRANSLATION_FIELDS
@@ -104,7 +105,7 @@ class ClinicianInvitationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     readonly_fields = fields
     actions = ["withdraw"]
 
-    @admin.action(description="Withdraw the selected pending invitations")
+    @admin.action(description=gettext_lazy("Withdraw the selected pending invitations"))
     def withdraw(self, request, queryset):
         now = timezone.now()
         for invitation in queryset.filter(ClinicianInvitation.usable(now)):
@@ -117,7 +118,7 @@ class ClinicianInvitationAdmin(ReadOnlyMixin, admin.ModelAdmin):
                 clinic=invitation.clinic,
                 invitation=invitation.pk,
             )
-        self.message_user(request, "Withdrew the pending invitations among those selected.", messages.SUCCESS)
+        self.message_user(request, gettext("Withdrew the pending invitations among those selected."), messages.SUCCESS)
 
 
 @admin.register(JoinCode)
@@ -131,12 +132,13 @@ class JoinCodeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     readonly_fields = fields
     actions = ["withdraw"]
 
-    @admin.action(description="Withdraw the selected unused codes")
+    @admin.action(description=gettext_lazy("Withdraw the selected unused codes"))
     def withdraw(self, request, queryset):
         withdrawn = queryset.filter(used_at__isnull=True, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
         if withdrawn:
             audit_record(actor=request.user, action=AuditEvent.Action.JOIN_CODES_WITHDRAWN, count=withdrawn)
-        self.message_user(request, f"Withdrew {withdrawn} unused code(s).", messages.SUCCESS)
+        done = ngettext("Withdrew %(count)s unused code.", "Withdrew %(count)s unused codes.", withdrawn)
+        self.message_user(request, done % {"count": withdrawn}, messages.SUCCESS)
 
 
 def may_view_individual_checkins(user) -> bool:

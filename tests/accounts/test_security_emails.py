@@ -88,7 +88,7 @@ def test_a_browser_still_signed_in_is_known(alice, sent, frozen_now):
     """A session from before sign-ins recorded their browser: its row names it."""
     audit_record(actor=alice, action=A.LOGGED_IN, browser="Firefox on Windows")
     Client().force_login(alice)  # a live session, recorded as an unknown browser
-    UserSession.objects.update(browser="Chrome on Android")  # as a visit since then named it
+    UserSession.objects.update(browser="Chrome", system="Android")  # as a visit since then named it
     frozen_now.shift(dt.timedelta(minutes=30))
     assert sent(lambda: _sign_in(ANDROID_CHROME, alice.email)) == []
     assert sent(lambda: _sign_in(IPHONE_SAFARI, alice.email)) != []

@@ -53,7 +53,7 @@ def test_the_summary_prints_to_at_most_two_pages_with_its_header(page, paper, qu
     log_in(page, "alice@example.com", PASSWORD)
     page.goto("/summary/" + query.format(first=today - dt.timedelta(days=89), today=today))
     page.emulate_media(media="print")
-    header = page.get_by_text(HEADER)
+    header = page.get_by_text(str(HEADER))
     assert header.is_visible()
     assert header.bounding_box()["y"] < 200, "the header opens the first page"
     assert not page.locator("nav.navbar").is_visible()

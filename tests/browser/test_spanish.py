@@ -3,8 +3,8 @@ patient signs up, checks in, reads the dashboard and opens a note with axe clean
 every page of the browser journeys (public, patient, clinician and staff) follows the Spanish
 no-advice rules. The controls are found by their names, never by English words.
 
-The check that no English is left in <main> runs here too; it is expected to fail while the Python
-side's strings (forms, generated sentences) are not all translated (tests/test_spanish_pages.py).
+The check that no English is left in <main> (nor in its accessible names) runs here too, over every
+journey page, as tests/test_spanish_pages.py runs it over every page with Django's test client.
 """
 
 import datetime as dt
@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 
 from tests.browser.conftest import DESKTOP, PHONE, assert_no_sideways_scroll, audit_accessibility, screenshot
+from tests.browser.test_checkin_phone import wait_for_worker
 from tests.browser.test_journeys import PATIENT_PATHS, PUBLIC_PATHS
 from tests.factories import PASSWORD, CheckInFactory, ClinicFactory, ClinicianFactory, UserFactory
 from tests.spanish import english_left, main_text
@@ -154,3 +155,42 @@ def test_no_journey_page_leaves_english_in_its_main_text(browser, live_server):
     found = {name: english_left(main_text(page.content())) for name, page in _journey_pages(page)}
     context.close()
     assert {name: words for name, words in found.items() if words} == {}
+
+
+def test_offline_the_queue_speaks_spanish(browser, live_server):
+    """Offline, a Spanish patient's check-in is kept on the phone, and every word about it (the
+    form's note, the count of kept check-ins, the offline page, the "sent" message once back
+    online) is in Spanish: the scripts take their words from the page."""
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="es-US", is_mobile=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    lucia = UserFactory(email="lucia@example.com", language="es")
+    page.goto("/accounts/login/")
+    page.locator("main form input[name=username]").fill(lucia.email)
+    page.locator("main form input[name=password]").fill(PASSWORD)
+    page.get_by_label("Mantener la sesión iniciada en este dispositivo").check()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/dashboard/")
+    page.goto("/today/")
+    wait_for_worker(page)
+
+    context.set_offline(True)
+    page.locator("select[name=sleep_hours]").select_option("7.25")
+    page.get_by_role("button", name="Guardar registro").click()
+    page.get_by_text("Guardado en este teléfono; se enviará cuando vuelva a tener conexión.").wait_for()
+    assert page.get_attribute("html", "lang") == "es"
+    assert not CheckIn.objects.filter(patient=lucia).exists()
+    assert english_left(main_text(page.content())) == []
+
+    page.goto("/history/")  # a page the worker does not keep: its offline page, in Spanish
+    page.get_by_role("heading", name="No hay conexión en este momento").wait_for()
+    page.get_by_text("1 registro guardado en este teléfono: se enviará todo cuando vuelva a tener conexión.").wait_for()
+    assert "988" in page.locator("footer").inner_text()
+    assert english_left(main_text(page.content())) == []
+    audit_accessibility(page)
+
+    context.set_offline(False)
+    page.goto("/today/")
+    page.get_by_text("Se envió el registro guardado en este teléfono para").wait_for()
+    assert CheckIn.objects.get(patient=lucia).sleep_hours == Decimal("7.25")
+    context.close()

@@ -36,7 +36,7 @@ def test_the_summary_defaults_to_the_last_30_days_and_every_factor(alice_client,
     response = alice_client.get(SUMMARY)
     assert response.status_code == 200
     text = page_words(response)
-    assert HEADER in text
+    assert str(HEADER) in text
     assert "29 October 2026 to 27 November 2026" in text
     assert "Checked in on 30 of the 30 days in this period." in text
     for label in ("Hours slept: logged", "Sleep quality", "Stress", "Omega-3: logged", "Fruit and vegetables: logged"):

@@ -71,7 +71,7 @@ def test_a_note_page_in_spanish_shows_the_translation_and_says_what_it_translate
     # The same sources, numbered the same, in their own (English) words.
     assert reference_ids(html) == reference_ids(english) != []
     assert '<ol class="references small" lang="en">' in html
-    assert 'aria-label="Reference 1: Watson et al., 2015">[1]</a>' in html
+    assert 'aria-label="Referencia 1: Watson et al., 2015">[1]</a>' in html
     assert "[@" not in html
 
 

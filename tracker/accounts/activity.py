@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tracker.accounts.browsers import Browser
 from tracker.core.l10n import day_text
 from tracker.models import AuditEvent, User
 
@@ -79,8 +80,14 @@ def _period(event) -> str:
     }
 
 
+def _browser(event, key: str = "browser") -> str:
+    """The browser an event names, in the reader's words; "" when it names none."""
+    browser = Browser.from_metadata(event.metadata, key)
+    return str(browser) if browser else ""
+
+
 def _sign_in(event, completed: set) -> ActivityItem:
-    browser = event.metadata.get("browser", "")
+    browser = _browser(event)
     if not event.metadata.get("two_factor"):
         return ActivityItem(event.at, _("Signed in"), browser)
     if event.pk in completed:
@@ -98,13 +105,13 @@ def _locked_out(event, completed: set) -> ActivityItem:
 
 
 def _session_ended(event, completed: set) -> ActivityItem:
-    what = _("Signed out %(ended)s") % {"ended": event.metadata.get("ended", "")}
-    return ActivityItem(event.at, what, event.metadata.get("browser", ""))
+    what = _("Signed out %(ended)s") % {"ended": _browser(event, "ended")}
+    return ActivityItem(event.at, what, _browser(event))
 
 
 def _exported(event, completed: set) -> ActivityItem:
     what = _("Downloaded your data as %(format)s") % {"format": EXPORT_FORMATS.get(event.metadata.get("format"), "")}
-    return ActivityItem(event.at, what, event.metadata.get("browser", ""))
+    return ActivityItem(event.at, what, _browser(event))
 
 
 def _join_codes(event, completed: set) -> ActivityItem:
@@ -125,7 +132,7 @@ def _describe(event, *, completed: set) -> ActivityItem:
         return describe(event, completed)
     attention = event.action == A.LOGIN_FAILED
     what = SENTENCES.get(event.action, event.get_action_display())
-    return ActivityItem(event.at, what, event.metadata.get("browser", ""), attention=attention)
+    return ActivityItem(event.at, what, _browser(event), attention=attention)
 
 
 SENTENCES = {

@@ -44,7 +44,7 @@ PER_KIND_DAY = Limit("security-email-day", 10, DAY)
 
 def security_event(*, request, user: User, action: str, **meta) -> AuditEvent:
     """Record an account change with the browser it came from; email the owner about it."""
-    event = audit_record(actor=user, action=action, browser=request_browser(request), **meta)
+    event = audit_record(actor=user, action=action, **request_browser(request).metadata(), **meta)
     if action in EMAILS:
         security_email_queue(event=event)
     return event

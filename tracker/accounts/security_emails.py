@@ -9,6 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.activity import EXPORT_FORMATS
+from tracker.accounts.browsers import Browser
 from tracker.core.emails import build_message
 from tracker.core.i18n import language_of
 from tracker.models import AuditEvent, User
@@ -19,7 +20,8 @@ def _message(template: str, *, user: User, event: AuditEvent, links: dict, **ext
         "first_name": user.first_name,
         "when": event.at,
         "time_zone": user.time_zone.replace("_", " "),
-        "browser": event.metadata.get("browser") or _("An unknown browser"),
+        # Put in words when the email is rendered, in the reader's language.
+        "browser": Browser.from_metadata(event.metadata) or Browser(),
         **links,
         **extra,
     }

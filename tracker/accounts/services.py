@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from tracker.accounts.emails import password_reset_email, signup_attempt_email, verification_email
 from tracker.core.emails import absolute_url
@@ -157,11 +158,13 @@ def email_verify(*, token: str) -> User:
     try:
         claims = email_verification_claims(token, max_age=max_age)
     except BadToken as refused:
-        hint = " Log in and send a new one from Settings." if refused.expired else ""
-        raise VerificationRefused(f"{refused}{hint}") from None
+        if refused.expired:
+            expired = _("This verification link has expired. Log in and send a new one from Settings.")
+            raise VerificationRefused(expired) from None
+        raise VerificationRefused(str(refused)) from None
     user = User.objects.filter(pk=claims.get("u"), is_active=True).first() if isinstance(claims, dict) else None
     if user is None or user.email.lower() != claims.get("e"):
-        raise VerificationRefused("This verification link is not for a current account address.")
+        raise VerificationRefused(_("This verification link is not for a current account address."))
     if user.email_verified_at is None:
         # Conditional, so following the link twice keeps the first time.
         User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(email_verified_at=timezone.now())

@@ -6,8 +6,10 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tracker.accounts.browsers import Browser
 from tracker.accounts.notices import security_event
 from tracker.accounts.signed_in import session_end, sessions_end_all, signed_in_sessions, user_session_of
 from tracker.models import AuditEvent
@@ -26,7 +28,7 @@ def sign_out_everywhere(request):
     user = request.user
     sessions_end_all(user=user)
     security_event(request=request, user=user, action=AuditEvent.Action.SIGNED_OUT_EVERYWHERE)
-    return _signed_out(request, "You're signed out on every device, this one included.")
+    return _signed_out(request, _("You're signed out on every device, this one included."))
 
 
 @login_required
@@ -38,10 +40,13 @@ def end_session(request, session_id):
     if row is None:
         raise Http404("No such session.")
     if row.session_key == request.session.session_key:
-        return _signed_out(request, "You're signed out of this browser.")
+        return _signed_out(request, _("You're signed out of this browser."))
     session_end(row=row)
-    security_event(request=request, user=request.user, action=AuditEvent.Action.SESSION_ENDED, ended=row.browser)
-    messages.success(request, f"Signed out {row.browser}.")
+    ended = Browser(row.browser, row.system)
+    security_event(
+        request=request, user=request.user, action=AuditEvent.Action.SESSION_ENDED, **ended.metadata("ended")
+    )
+    messages.success(request, _("Signed out %(browser)s.") % {"browser": ended})
     return redirect("account_activity" if request.POST.get("back") == "activity" else "signed_in")
 
 

@@ -21,6 +21,7 @@ from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from tracker.accounts import reauth, signed_in
 
@@ -93,9 +94,9 @@ class SessionTimeoutMiddleware:
         seen = session.get(SEEN_KEY, now)
         idle_limit, lifetime = session_limits(user, session)
         if now - seen > idle_limit:
-            return self._end(request, "You were logged out after a period without activity. Please log in again.")
+            return self._end(request, _("You were logged out after a period without activity. Please log in again."))
         if lifetime is not None and now - started > lifetime:
-            return self._end(request, "Your session has ended. Please log in again.")
+            return self._end(request, _("Your session has ended. Please log in again."))
         if STARTED_KEY not in session:
             session[STARTED_KEY] = now
         if now - seen >= SEEN_RESOLUTION_SECONDS or SEEN_KEY not in session:

@@ -6,8 +6,9 @@ the account has an authenticator, so a code is asked before anything else). Ente
 records TWO_FACTOR_PASSED with the id of that sign-in, so the activity page can tell a sign-in
 that went on to the code from one that stopped at it (someone who knew the password, not the code).
 
-A new browser, for the email: a browser label ("Firefox on Windows") that is neither among this
-account's sign-ins nor among its signed-in sessions of the last NEW_BROWSER_DAYS. An account's
+A new browser, for the email: a browser and system ("Firefox" on "Windows",
+tracker/accounts/browsers.py) that are neither among this account's sign-ins nor among its
+signed-in sessions of the last NEW_BROWSER_DAYS. An account's
 first recorded sign-in (its owner finishing sign-up, or the first sign-in after this was deployed)
 is the baseline and sends nothing. The label is coarse on purpose, since neither the raw User-Agent
 nor an IP address is kept: a second "Chrome on Windows" is not news. The email is also throttled
@@ -21,6 +22,7 @@ from django.db.models import Count, Q
 from django.dispatch import receiver
 from django.utils import timezone
 
+from tracker.accounts.browsers import Browser
 from tracker.accounts.notices import security_email_queue
 from tracker.accounts.signed_in import request_browser
 from tracker.accounts.twofactor import confirmed_device
@@ -45,7 +47,7 @@ def sign_in_record(*, request, user: User) -> AuditEvent:
     event = audit_record(
         actor=user,
         action=AuditEvent.Action.LOGGED_IN,
-        browser=browser,
+        **browser.metadata(),
         two_factor=confirmed_device(user=user) is not None,
     )
     if session is not None:
@@ -61,21 +63,23 @@ def two_factor_passed(*, request) -> None:
         actor=request.user,
         action=AuditEvent.Action.TWO_FACTOR_PASSED,
         sign_in=request.session.get(SIGN_IN_KEY),
-        browser=request_browser(request),
+        **request_browser(request).metadata(),
     )
 
 
-def browser_is_new(*, user: User, browser: str, session_key: str | None, now: dt.datetime | None = None) -> bool:
+def browser_is_new(*, user: User, browser: Browser, session_key: str | None, now: dt.datetime | None = None) -> bool:
     """True when `browser` signs in to an account with a recorded sign-in, none of whose sign-ins or
     other signed-in sessions of the last NEW_BROWSER_DAYS used it. Two queries at most."""
     since = (now or timezone.now()) - dt.timedelta(days=NEW_BROWSER_DAYS)
     sign_ins = AuditEvent.objects.filter(actor_ref=user.pk, action=AuditEvent.Action.LOGGED_IN).aggregate(
         before=Count("id", filter=Q(metadata__has_key="browser")),
-        seen=Count("id", filter=Q(at__gte=since, metadata__browser=browser)),
+        seen=Count("id", filter=Q(at__gte=since) & browser.in_audit()),
     )
     if not sign_ins["before"] or sign_ins["seen"]:
         return False
-    sessions = UserSession.objects.filter(user=user, browser=browser, last_seen_at__gte=since)
+    sessions = UserSession.objects.filter(
+        user=user, browser=browser.name, system=browser.system, last_seen_at__gte=since
+    )
     if session_key:
         sessions = sessions.exclude(session_key=session_key)
     return not sessions.exists()

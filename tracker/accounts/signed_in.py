@@ -6,7 +6,6 @@ user can see their browsers by name and last use, and end them all. No IP addres
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -15,56 +14,30 @@ from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tracker.accounts.browsers import Browser
 from tracker.models import User, UserSession
 
 # The session remembers which row is its own, so a new session key (Django cycles it at a
 # password change) moves the row along instead of orphaning it.
 ROW_KEY = "user_session_id"
 
-# (pattern, name): the first match wins, so more specific browsers come before the ones they copy.
-_BROWSERS = (
-    (r"Edg(e|A|iOS)?/", "Edge"),
-    (r"OPR/|Opera", "Opera"),
-    (r"SamsungBrowser/", "Samsung Internet"),
-    (r"Firefox/|FxiOS/", "Firefox"),
-    (r"Chrome/|CriOS/|Chromium/", "Chrome"),
-    (r"Safari/", "Safari"),
-)
-_SYSTEMS = (
-    (r"Android", "Android"),
-    (r"iPhone", "iPhone"),
-    (r"iPad", "iPad"),
-    (r"CrOS", "ChromeOS"),
-    (r"Windows", "Windows"),
-    (r"Macintosh|Mac OS X", "macOS"),
-    (r"Linux", "Linux"),
-)
 
-
-def browser_in_words(user_agent: str) -> str:
-    """A browser's User-Agent as a person names it: "Chrome on Android", "Safari on iPhone"."""
-    user_agent = user_agent or ""
-    browser = next((name for pattern, name in _BROWSERS if re.search(pattern, user_agent)), None)
-    system = next((name for pattern, name in _SYSTEMS if re.search(pattern, user_agent)), None)
-    if browser and system:
-        return f"{browser} on {system}"
-    return browser or (f"A browser on {system}" if system else "An unknown browser")
-
-
-def request_browser(request) -> str:
-    """The browser of a request, in words; the raw User-Agent goes no further."""
-    return browser_in_words(getattr(request, "META", {}).get("HTTP_USER_AGENT", ""))
+def request_browser(request) -> Browser:
+    """The browser of a request, in parts; the raw User-Agent goes no further."""
+    return Browser.from_user_agent(getattr(request, "META", {}).get("HTTP_USER_AGENT", ""))
 
 
 def user_session_start(*, request, user: User) -> UserSession:
     """Record the session a login just started, and forget the user's sessions that have ended."""
     now = timezone.now()
     _forget_ended(user=user, now=now)
+    browser = request_browser(request)
     row, _ = UserSession.objects.update_or_create(
         session_key=request.session.session_key,
         defaults={
             "user": user,
-            "browser": request_browser(request),
+            "browser": browser.name,
+            "system": browser.system,
             "created_at": now,
             "last_seen_at": now,
             "remembered": False,
@@ -85,13 +58,15 @@ def user_session_seen(*, request, now: dt.datetime | None = None) -> None:
     row_id = session.get(ROW_KEY)
     if row_id and UserSession.objects.filter(pk=row_id, user=request.user).update(last_seen_at=now, session_key=key):
         return
+    browser = request_browser(request)
     try:
         with transaction.atomic():
             row, _ = UserSession.objects.update_or_create(
                 session_key=key,
                 defaults={
                     "user": request.user,
-                    "browser": request_browser(request),
+                    "browser": browser.name,
+                    "system": browser.system,
                     "last_seen_at": now,
                 },
             )
@@ -115,7 +90,7 @@ class SignedIn:
     """One browser a user is signed in on, as the settings page lists it."""
 
     id: int
-    browser: str
+    browser: Browser
     created_at: dt.datetime
     last_seen_at: dt.datetime
     remembered: bool
@@ -128,7 +103,7 @@ def signed_in_sessions(*, user: User, current_key: str | None) -> list[SignedIn]
     return [
         SignedIn(
             id=row.pk,
-            browser=row.browser,
+            browser=Browser(row.browser, row.system),
             created_at=row.created_at,
             last_seen_at=row.last_seen_at,
             remembered=row.remembered,

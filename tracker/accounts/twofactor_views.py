@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tracker.accounts import reauth, twofactor
@@ -13,7 +15,7 @@ from tracker.accounts.notices import security_event
 from tracker.accounts.sign_ins import two_factor_passed
 from tracker.models import AuditEvent
 
-SETUP_EXPIRED = (
+SETUP_EXPIRED = gettext_lazy(
     "Setting up took longer than 10 minutes, so that key was discarded. "
     "Scan the new code below, then enter the first code your app shows for it."
 )
@@ -36,9 +38,9 @@ def two_factor_setup(request):
     elif form.is_valid():
         if twofactor.confirm_device(request=request, device=device, token=form.cleaned_data["token"]):
             security_event(request=request, user=user, action=AuditEvent.Action.TWO_FACTOR_ON)
-            messages.success(request, "Two-factor authentication is on. You'll enter a code each time you log in.")
+            messages.success(request, _("Two-factor authentication is on. You'll enter a code each time you log in."))
             return redirect("settings")
-        form.add_error("token", "That code didn't match. Check the time on your phone and try the newest code.")
+        form.add_error("token", _("That code didn't match. Check the time on your phone and try the newest code."))
     return _setup_page(request, form, device or twofactor.setup_start(request=request), status=400)
 
 
@@ -66,7 +68,7 @@ def two_factor_verify(request):
                 next_url = "home"
             return redirect(next_url)
         if form.is_valid():
-            form.add_error("token", "That code didn't match. Try the newest code from your app.")
+            form.add_error("token", _("That code didn't match. Try the newest code from your app."))
         status = 400
     return render(request, "security/two_factor_verify.html", {"form": form}, status=status)
 
@@ -79,11 +81,11 @@ def two_factor_disable(request):
         raise Http404
     form = PasswordConfirmForm(request.POST, user=user)
     if twofactor.two_factor_required(user):
-        form.add_error(None, f"{user.get_role_display()} accounts must keep two-factor authentication on.")
+        form.add_error(None, _("Clinician and staff accounts must keep two-factor authentication on."))
     if form.errors or not form.is_valid():
         return render(request, "security/two_factor_on.html", {"form": form}, status=400)
     reauth.password_entered(request)
     twofactor.disable(user=user)
     security_event(request=request, user=user, action=AuditEvent.Action.TWO_FACTOR_OFF)
-    messages.success(request, "Two-factor authentication is off.")
+    messages.success(request, _("Two-factor authentication is off."))
     return redirect("settings")

@@ -17,6 +17,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tracker.accounts import reauth, signed_in, twofactor
@@ -54,8 +56,10 @@ from tracker.models import AuditEvent
 from tracker.tasks import send_password_reset, send_signup_email
 
 SIGNUP_EMAIL_KEY = "signup_email"
-VERIFICATION_SENT = "We've emailed a link to {email}. Open it to confirm your address."
-VERIFICATION_FAILED = "We couldn't send the confirmation email just now. Try again from Settings in a few minutes."
+VERIFICATION_SENT = gettext_lazy("We've emailed a link to %(email)s. Open it to confirm your address.")
+VERIFICATION_FAILED = gettext_lazy(
+    "We couldn't send the confirmation email just now. Try again from Settings in a few minutes."
+)
 
 
 def home(request):
@@ -132,8 +136,10 @@ class RememberingLoginView(LoginView):
         if form.cleaned_data.get("remember") and not session_remember(request=self.request):
             messages.info(
                 self.request,
-                "Clinician and staff accounts are not kept signed in: "
-                "you'll be signed out after a short time without activity.",
+                _(
+                    "Clinician and staff accounts are not kept signed in: "
+                    "you'll be signed out after a short time without activity."
+                ),
             )
         return response
 
@@ -199,7 +205,7 @@ def account_settings(request):
         form = form_class(request.POST, instance=request.user)
         if form.is_valid():
             profile_update(user=request.user, values=form.cleaned_data)
-            messages.success(request, "Your settings are saved.")
+            messages.success(request, _("Your settings are saved."))
             return redirect("settings")
         status = 400
     else:
@@ -217,7 +223,7 @@ def account_settings(request):
 @require_POST
 def resend_verification(request):
     if request.user.email_verified:
-        messages.info(request, "Your email address is already confirmed.")
+        messages.info(request, _("Your email address is already confirmed."))
         return redirect("settings")
     try:
         throttle([(VERIFY_PER_ACCOUNT, str(request.user.pk)), (VERIFY_PER_CLIENT, client_ip(request))])
@@ -225,9 +231,9 @@ def resend_verification(request):
         messages.warning(request, str(throttled))
         return redirect("settings")
     if verification_email_send(user=request.user):
-        messages.info(request, VERIFICATION_SENT.format(email=request.user.email))
+        messages.info(request, str(VERIFICATION_SENT) % {"email": request.user.email})
     else:
-        messages.warning(request, VERIFICATION_FAILED)
+        messages.warning(request, str(VERIFICATION_FAILED))
     return redirect("settings")
 
 

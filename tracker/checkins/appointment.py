@@ -11,13 +11,15 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 from tracker.checkins.charts import factor_charts
 from tracker.checkins.pauses import paused_days
 from tracker.checkins.summaries import FactorPanel, factor_panels
 from tracker.checkins.trends import Figures, chart_rows, figures_from_rows
 from tracker.models import FACTOR_BY_KEY, CheckIn, Factor, Pause, User
 
-HEADER = "Self-reported by the patient in Wellness Tracker. Not a clinical measurement."
+HEADER = gettext_lazy("Self-reported by the patient in Wellness Tracker. Not a clinical measurement.")
 NOTE_SHOWN_CHARACTERS = 300  # a long note is cut on the summary, so the page stays short
 
 

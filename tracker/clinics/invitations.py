@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.services import EmailTaken
@@ -86,7 +87,7 @@ def clinician_invitation_create(*, inviter: User, clinic: Clinic, email: str) ->
     """A new pending invitation; any earlier one still pending for the address is withdrawn,
     so only the newest link works. Only an admin clinician may invite."""
     if not _admin_of(clinic=clinic, user=inviter):
-        raise InvitationRefused("Only an admin clinician of this clinic can invite clinicians.")
+        raise InvitationRefused(gettext("Only an admin clinician of this clinic can invite clinicians."))
     now = timezone.now()
     email = email.strip().lower()
     with transaction.atomic():
@@ -167,13 +168,17 @@ def invited_account(*, invitation: Invitation) -> User | None:
 def clinician_invite_accept(*, invitation: Invitation, user: User) -> ClinicMembership:
     if user.email.lower() != invitation.email:
         raise InvitationRefused(
-            f"This invitation was sent to {invitation.email}. Log out, then open the link again "
-            "and log in with that address."
+            gettext(
+                "This invitation was sent to %(email)s. Log out, then open the link again and log in with that address."
+            )
+            % {"email": invitation.email}
         )
     if not user.is_clinician:
         raise InvitationRefused(
-            "This invitation can only be accepted by a clinician account. Ask the clinic to invite "
-            "a different email address, or contact the site's staff."
+            gettext(
+                "This invitation can only be accepted by a clinician account. Ask the clinic to invite "
+                "a different email address, or contact the site's staff."
+            )
         )
     now = timezone.now()
     with transaction.atomic():
@@ -217,7 +222,7 @@ def clinician_invitations_pending(*, clinic: Clinic):
 def clinician_invitation_withdraw(*, clinic: Clinic, user: User, invitation_id: int) -> bool:
     """Withdraw a pending invitation; False when there is none. Admin clinicians of the clinic only."""
     if not _admin_of(clinic=clinic, user=user):
-        raise InvitationRefused("Only an admin clinician of this clinic can withdraw its invitations.")
+        raise InvitationRefused(gettext("Only an admin clinician of this clinic can withdraw its invitations."))
     now = timezone.now()
     with transaction.atomic():
         pending = ClinicianInvitation.objects.filter(pk=invitation_id, clinic=clinic).filter(

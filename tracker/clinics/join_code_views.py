@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tracker.clinics.forms import JoinCodeIssueForm, JoinCodeWithdrawForm
@@ -82,7 +84,11 @@ def join_codes_withdraw_view(request, clinic_id):
             code=data["code"] if data["batch"] is None else None,
         )
         if withdrawn:
-            messages.success(request, f"Withdrew {withdrawn} unused code{'s' if withdrawn != 1 else ''}.")
+            messages.success(
+                request,
+                ngettext("Withdrew %(count)s unused code.", "Withdrew %(count)s unused codes.", withdrawn)
+                % {"count": withdrawn},
+            )
             return redirect("clinic_join_codes", clinic_id=clinic_id)
-        form.add_error(None, "No unused code of this clinic matches: it may be used, withdrawn or mistyped.")
+        form.add_error(None, _("No unused code of this clinic matches: it may be used, withdrawn or mistyped."))
     return _codes_page(request, membership, withdraw_form=form, status=400)

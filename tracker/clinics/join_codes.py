@@ -19,9 +19,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tracker.audit.services import audit_record
-from tracker.clinics.services import JoinRefused, enrol
+from tracker.clinics.services import ONLY_PATIENTS_MESSAGE, JoinRefused, already_member_message, enrol
+from tracker.core.l10n import lazy_format
 from tracker.core.locks import lock_patient
 from tracker.models import (
     INVITE_CODE_ALPHABET,
@@ -36,14 +39,19 @@ from tracker.models import (
 )
 
 _CODE_RE = re.compile(f"[{INVITE_CODE_ALPHABET}]{{{INVITE_CODE_LENGTH}}}")
-BAD_CODE_MESSAGE = (
-    "That join code doesn't match any clinic. Check it on your slip from the clinic: "
-    f"it has {INVITE_CODE_LENGTH} letters and numbers, like ABCD-EFGH-JKMN."
+BAD_CODE_MESSAGE = lazy_format(
+    gettext_lazy(
+        "That join code doesn't match any clinic. Check it on your slip from the clinic: "
+        "it has %(length)s letters and numbers, like ABCD-EFGH-JKMN."
+    ),
+    length=INVITE_CODE_LENGTH,
 )
 STATE_MESSAGES = {
-    "used": "This join code has already been used. Each code lets one person join: ask your clinic for a new one.",
-    "withdrawn": "Your clinic has withdrawn this join code. Ask them for a new one.",
-    "expired": "This join code has expired. Ask your clinic for a new one.",
+    "used": gettext_lazy(
+        "This join code has already been used. Each code lets one person join: ask your clinic for a new one."
+    ),
+    "withdrawn": gettext_lazy("Your clinic has withdrawn this join code. Ask them for a new one."),
+    "expired": gettext_lazy("This join code has expired. Ask your clinic for a new one."),
 }
 
 
@@ -71,14 +79,14 @@ def join_code_find(*, code: str) -> JoinCode | None:
 
 def _clinician_of(*, clinic: Clinic, clinician: User) -> None:
     if not ClinicMembership.objects.filter(clinic=clinic, clinician=clinician, clinician__is_active=True).exists():
-        raise JoinCodesRefused("Only the clinic's clinicians can issue or withdraw its join codes.")
+        raise JoinCodesRefused(_("Only the clinic's clinicians can issue or withdraw its join codes."))
 
 
 def join_codes_issue(*, clinic: Clinic, clinician: User, count: int, now: dt.datetime | None = None) -> uuid.UUID:
     """Issue `count` new codes as one batch; returns the batch, for its handout."""
     _clinician_of(clinic=clinic, clinician=clinician)
     if not 1 <= count <= JOIN_CODES_PER_BATCH_MAX:
-        raise JoinCodesRefused(f"Issue between 1 and {JOIN_CODES_PER_BATCH_MAX} codes at a time.")
+        raise JoinCodesRefused(_("Issue between 1 and %(max)s codes at a time.") % {"max": JOIN_CODES_PER_BATCH_MAX})
     now = now or timezone.now()
     batch = uuid.uuid4()
     expires_at = now + dt.timedelta(days=settings.JOIN_CODE_MAX_AGE_DAYS)
@@ -120,12 +128,12 @@ def clinic_join_with_code(*, patient: User, code: str, now: dt.datetime | None =
         raise JoinRefused(BAD_CODE_MESSAGE)
     clinic = join_code.clinic
     if not patient.is_patient:
-        raise JoinRefused("Only patient accounts can join a clinic.")
+        raise JoinRefused(ONLY_PATIENTS_MESSAGE)
     with transaction.atomic():
         lock_patient(patient_id=patient.pk)
         if Enrolment.objects.filter(patient=patient, clinic=clinic, left_at__isnull=True).exists():
             # Refused before the code is used: it stays good for someone else.
-            raise JoinRefused(f"You are already a member of {clinic.name}.")
+            raise JoinRefused(already_member_message(clinic))
         # Conditional: of two patients racing with one code, exactly one updates the row.
         usable = JoinCode.objects.filter(pk=join_code.pk).filter(JoinCode.usable(now))
         if not usable.update(used_at=now, used_by=patient):
@@ -174,7 +182,7 @@ def join_code_batches(*, clinic: Clinic, now: dt.datetime | None = None) -> list
         Batch(
             batch=row["batch"],
             issued_at=row["issued_at"],
-            issued_by=row["issued_by"] or row["issued_by_email"] or "a former clinician",
+            issued_by=row["issued_by"] or row["issued_by_email"] or _("a former clinician"),
             expires_at=row["expiry"],
             issued=row["issued"],
             used=row["used"],

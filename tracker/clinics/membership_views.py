@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tracker.accounts.reauth import recent_password_required
@@ -62,7 +63,8 @@ def join(request, code):
         except JoinRefused as refused:
             messages.error(request, str(refused))
             return redirect("join", code=join_code.code)
-        messages.success(request, f"You joined {join_code.clinic.name}. You can leave at any time from your settings.")
+        joined = _("You joined %(clinic)s. You can leave at any time from your settings.")
+        messages.success(request, joined % {"clinic": join_code.clinic.name})
         return redirect("settings")
     return _join_page(request, join_code)
 
@@ -92,7 +94,9 @@ def leave(request, clinic_id):
         raise Http404("You are not a member of this clinic.")
     if request.method == "POST":
         clinic_leave(patient=request.user, clinic_id=clinic_id)
-        messages.success(request, f"You left {enrolment.clinic.name}. From now on it doesn't count you.")
+        messages.success(
+            request, _("You left %(clinic)s. From now on it doesn't count you.") % {"clinic": enrolment.clinic.name}
+        )
         return redirect("settings")
     return render(request, "tracker/leave.html", {"clinic": enrolment.clinic})
 
@@ -123,7 +127,7 @@ def _accept_invitation(request, invitation, context):
             context["refusal"] = str(refused)
             status = 400
         else:
-            messages.success(request, f"You are now a clinician of {invitation.clinic.name}.")
+            messages.success(request, _("You are now a clinician of %(clinic)s.") % {"clinic": invitation.clinic.name})
             return redirect("clinician_home")
     return render(request, "tracker/clinician_invitation.html", context, status=status)
 
@@ -144,11 +148,13 @@ def _sign_up_from_invitation(request, invitation, context):
                 time_zone=data["time_zone"],
             )
         except EmailTaken:
-            form.add_error(None, "An account with this email already exists. Log in to accept.")
+            form.add_error(None, _("An account with this email already exists. Log in to accept."))
         except InvitationRefused as refused:  # used or withdrawn while the form was open
             form.add_error(None, str(refused))
         else:
             login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome! You are now a clinician of {invitation.clinic.name}.")
+            messages.success(
+                request, _("Welcome! You are now a clinician of %(clinic)s.") % {"clinic": invitation.clinic.name}
+            )
             return redirect("clinician_home")
     return render(request, "tracker/clinician_invitation.html", context, status=400)

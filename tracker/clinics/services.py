@@ -10,6 +10,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from tracker.audit.services import audit_record
 from tracker.checkins.rollup import enrolment_refresh_flags
@@ -22,6 +23,12 @@ from tracker.models import (
     Enrolment,
     User,
 )
+
+ONLY_PATIENTS_MESSAGE = gettext_lazy("Only patient accounts can join a clinic.")
+
+
+def already_member_message(clinic: Clinic) -> str:
+    return gettext("You are already a member of %(clinic)s.") % {"clinic": clinic.name}
 
 
 class JoinRefused(Exception):
@@ -39,7 +46,7 @@ def clinic_join(*, patient: User, clinic: Clinic, now: dt.datetime | None = None
     """Enrol a patient without a code: for the demo data and tests. Patients join with a code
     (join_codes.clinic_join_with_code), which is the only way in from the web."""
     if not patient.is_patient:
-        raise JoinRefused("Only patient accounts can join a clinic.")
+        raise JoinRefused(ONLY_PATIENTS_MESSAGE)
     now = now or timezone.now()
     with transaction.atomic():
         lock_patient(patient_id=patient.pk)
@@ -50,7 +57,7 @@ def enrol(*, patient: User, clinic: Clinic, now: dt.datetime, **audit_meta) -> E
     """The enrolment itself. The caller holds the patient's lock, inside a transaction."""
     previous = Enrolment.objects.filter(patient=patient, clinic=clinic)
     if previous.filter(left_at__isnull=True).exists():
-        raise JoinRefused(f"You are already a member of {clinic.name}.")
+        raise JoinRefused(already_member_message(clinic))
     joined_on = now.astimezone(patient.tzinfo).date()
     # A rejoin never reopens weeks an earlier departure closed, even if
     # the patient has since moved to a time zone further west.
@@ -61,7 +68,7 @@ def enrol(*, patient: User, clinic: Clinic, now: dt.datetime, **audit_meta) -> E
         with transaction.atomic():
             enrolment.save()
     except IntegrityError:
-        raise JoinRefused(f"You are already a member of {clinic.name}.") from None
+        raise JoinRefused(already_member_message(clinic)) from None
     enrolment_refresh_flags(enrolment=enrolment)
     audit_record(actor=patient, action=AuditEvent.Action.CLINIC_JOINED, clinic=clinic, **audit_meta)
     return enrolment

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracker.audit.services import audit_record
@@ -93,7 +94,9 @@ def clinic_dashboard_csv(request, clinic_id):
     membership = membership_or_404(request, clinic_id)
     form, valid, report = _report(request, membership)
     if not valid:
-        messages.error(request, "The period wasn't valid, so nothing was downloaded. Check the period and try again.")
+        messages.error(
+            request, _("The period wasn't valid, so nothing was downloaded. Check the period and try again.")
+        )
         return redirect(f"{reverse('clinic_dashboard', args=[clinic_id])}?{request.GET.urlencode()}")
     _audit_view(request, membership, report, AuditEvent.Action.DASHBOARD_EXPORTED)
     response = HttpResponse(csv_text(engagement_csv_rows(report)), content_type="text/csv; charset=utf-8")
@@ -114,9 +117,9 @@ def _admin_membership_or_404(request, clinic_id):
 def clinic_invitation_withdraw(request, clinic_id, invitation_id):
     membership = _admin_membership_or_404(request, clinic_id)
     if clinician_invitation_withdraw(clinic=membership.clinic, user=request.user, invitation_id=invitation_id):
-        messages.success(request, "Invitation withdrawn: its link no longer works.")
+        messages.success(request, _("Invitation withdrawn: its link no longer works."))
     else:
-        messages.info(request, "That invitation was already accepted, withdrawn or expired.")
+        messages.info(request, _("That invitation was already accepted, withdrawn or expired."))
     return redirect("clinic_invite", clinic_id=clinic_id)
 
 
@@ -133,7 +136,9 @@ def clinic_invite(request, clinic_id):
             except InvitationRefused as refused:
                 form.add_error(None, str(refused))
             else:
-                messages.success(request, f"Invitation sent to {email}. The link works for a limited time.")
+                messages.success(
+                    request, _("Invitation sent to %(email)s. The link works for a limited time.") % {"email": email}
+                )
                 return redirect("clinic_dashboard", clinic_id=clinic_id)
         status = 400
     else:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
+from django.utils.translation import ngettext
 from redis.exceptions import RedisError
 
 
@@ -36,16 +37,21 @@ RESET_PER_CLIENT = Limit("reset-client", 20, HOUR)
 VERIFY_PER_ACCOUNT = Limit("verify-account", 3, HOUR)
 VERIFY_PER_CLIENT = Limit("verify-client", 20, HOUR)
 
-MESSAGE = (
-    "We've sent several emails from here in a short time. To protect everyone's inbox, please wait "
-    "about {minutes} minute{s} and try again."
-)
+
+def _message(minutes: int) -> str:
+    return ngettext(
+        "We've sent several emails from here in a short time. To protect everyone's inbox, please wait "
+        "about %(minutes)s minute and try again.",
+        "We've sent several emails from here in a short time. To protect everyone's inbox, please wait "
+        "about %(minutes)s minutes and try again.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 class Throttled(Exception):
     def __init__(self, wait_seconds: int):
         minutes = max(1, math.ceil(wait_seconds / 60))
-        super().__init__(MESSAGE.format(minutes=minutes, s="" if minutes == 1 else "s"))
+        super().__init__(_message(minutes))
         self.wait_seconds = wait_seconds
 
 

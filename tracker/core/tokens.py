@@ -8,6 +8,7 @@ never anything a patient logged.
 import datetime as dt
 
 from django.core import signing
+from django.utils.translation import gettext as _
 
 from tracker.models import User
 
@@ -32,9 +33,9 @@ def email_verification_claims(token: str, *, max_age: dt.timedelta) -> dict:
     try:
         return signing.TimestampSigner(salt=EMAIL_VERIFICATION_SALT).unsign_object(token, max_age=max_age)
     except signing.SignatureExpired:
-        raise BadToken("This verification link has expired.", expired=True) from None
+        raise BadToken(_("This verification link has expired."), expired=True) from None
     except (signing.BadSignature, ValueError):
-        raise BadToken("This verification link is not valid.") from None
+        raise BadToken(_("This verification link is not valid.")) from None
 
 
 def unsubscribe_token(*, patient_id: int) -> str:
@@ -46,7 +47,7 @@ def unsubscribe_patient_id(token: str) -> int:
     try:
         claims = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
     except (signing.BadSignature, ValueError):
-        raise BadToken("This unsubscribe link is not valid.") from None
+        raise BadToken(_("This unsubscribe link is not valid.")) from None
     if not isinstance(claims, dict) or not isinstance(claims.get("u"), int):
-        raise BadToken("This unsubscribe link is not valid.")
+        raise BadToken(_("This unsubscribe link is not valid."))
     return claims["u"]

@@ -8,6 +8,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from tracker.content import MARKER_RE
 from tracker.models import Citation, Note
@@ -148,14 +149,10 @@ def render_body(body: str, citations: list[Citation]) -> SafeString:
 
     def marker(match):
         if match[1] not in numbers:
-            return ' <span class="cite-missing">[reference missing]</span>'
+            return format_html(' <span class="cite-missing">[{}]</span>', gettext("reference missing"))
         n, citation = numbers[match[1]]
-        return format_html(
-            '<sup class="cite"><a href="#ref-{}" aria-label="Reference {}: {}">[{}]</a></sup>',
-            citation.key,
-            n,
-            short_label(citation),
-            n,
-        )
+        # The reference's short label (its authors and year) stays as the reference list writes it.
+        name = gettext("Reference %(number)s: %(label)s") % {"number": n, "label": short_label(citation)}
+        return format_html('<sup class="cite"><a href="#ref-{}" aria-label="{}">[{}]</a></sup>', citation.key, name, n)
 
     return mark_safe(_MARKER_IN_HTML.sub(marker, html))  # noqa: S308 (nh3-cleaned, markers built with format_html)

@@ -136,7 +136,10 @@ class UserSession(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions")
     session_key = models.CharField(max_length=40, unique=True)
-    browser = models.CharField(max_length=80, help_text='The browser and system in words, e.g. "Chrome on Android".')
+    # The browser's and system's names ("Chrome", "Android"), put in words when shown, in the reader's
+    # language (tracker/accounts/browsers.py); "" when the User-Agent names none we know.
+    browser = models.CharField(max_length=80, blank=True, help_text=_('The browser\'s name, e.g. "Chrome".'))
+    system = models.CharField(max_length=40, blank=True, default="", help_text=_('The system\'s name, e.g. "Android".'))
     created_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)
     remembered = models.BooleanField(default=False, help_text="Kept signed in on this device for 30 days.")
@@ -145,4 +148,4 @@ class UserSession(models.Model):
         indexes = [models.Index(fields=["user", "-last_seen_at"], name="usersession_user_seen")]
 
     def __str__(self):
-        return f"{self.browser} ({self.user_id})"
+        return f"{self.browser or '?'} / {self.system or '?'} ({self.user_id})"

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tracker.models.clinics import Clinic
 
@@ -25,7 +26,7 @@ class AuditEventQuerySet(models.QuerySet):
         theirs = models.QuerySet.filter(self, Q(actor_ref=account_id) | Q(metadata__account=account_id))
         security = theirs.filter(action__in=AuditEvent.SECURITY_ACTIONS)
         kept = models.QuerySet.update(security, actor=None, actor_ref=None, metadata={})
-        deleted, _ = models.QuerySet.delete(theirs.exclude(action__in=AuditEvent.SECURITY_ACTIONS))
+        deleted, _by_model = models.QuerySet.delete(theirs.exclude(action__in=AuditEvent.SECURITY_ACTIONS))
         return kept, deleted
 
     def update(self, **kwargs):
@@ -48,29 +49,29 @@ class AuditEvent(models.Model):
     """
 
     class Action(models.TextChoices):
-        DASHBOARD_VIEWED = "dashboard_viewed", "Viewed a clinic dashboard"
-        DASHBOARD_EXPORTED = "dashboard_exported", "Downloaded a clinic dashboard as CSV"
-        CHECKINS_LISTED = "checkins_listed", "Listed individual check-ins in the admin"
-        CHECKIN_VIEWED = "checkin_viewed", "Viewed an individual check-in in the admin"
-        CLINIC_JOINED = "clinic_joined", "Joined a clinic"
-        CLINIC_LEFT = "clinic_left", "Left a clinic"
-        JOIN_CODES_ISSUED = "join_codes_issued", "Issued patient join codes"
-        JOIN_CODES_WITHDRAWN = "join_codes_withdrawn", "Withdrew unused patient join codes"
-        CLINICIAN_INVITED = "clinician_invited", "Invited a clinician"
-        CLINICIAN_JOINED = "clinician_joined", "Accepted a clinician invitation"
-        CLINICIAN_INVITATION_WITHDRAWN = "clinician_invitation_withdrawn", "Withdrew a clinician invitation"
-        LOGGED_IN = "logged_in", "Logged in"
-        LOGIN_FAILED = "login_failed", "Failed to log in"
-        LOCKED_OUT = "locked_out", "Locked out after repeated failed logins"
-        PASSWORD_CHANGED = "password_changed", "Changed their password"
-        PASSWORD_RESET = "password_reset", "Reset their password by email"
-        SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Signed out on every device"
-        SESSION_ENDED = "session_ended", "Ended one signed-in session"
-        TWO_FACTOR_ON = "two_factor_on", "Turned on two-factor authentication"
-        TWO_FACTOR_OFF = "two_factor_off", "Turned off two-factor authentication"
-        TWO_FACTOR_PASSED = "two_factor_passed", "Entered a two-factor code at sign-in"
-        DATA_EXPORTED = "data_exported", "Downloaded their own data"
-        ACCOUNT_DELETED = "account_deleted", "Deleted their account"
+        DASHBOARD_VIEWED = "dashboard_viewed", _("Viewed a clinic dashboard")
+        DASHBOARD_EXPORTED = "dashboard_exported", _("Downloaded a clinic dashboard as CSV")
+        CHECKINS_LISTED = "checkins_listed", _("Listed individual check-ins in the admin")
+        CHECKIN_VIEWED = "checkin_viewed", _("Viewed an individual check-in in the admin")
+        CLINIC_JOINED = "clinic_joined", _("Joined a clinic")
+        CLINIC_LEFT = "clinic_left", _("Left a clinic")
+        JOIN_CODES_ISSUED = "join_codes_issued", _("Issued patient join codes")
+        JOIN_CODES_WITHDRAWN = "join_codes_withdrawn", _("Withdrew unused patient join codes")
+        CLINICIAN_INVITED = "clinician_invited", _("Invited a clinician")
+        CLINICIAN_JOINED = "clinician_joined", _("Accepted a clinician invitation")
+        CLINICIAN_INVITATION_WITHDRAWN = "clinician_invitation_withdrawn", _("Withdrew a clinician invitation")
+        LOGGED_IN = "logged_in", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed to log in")
+        LOCKED_OUT = "locked_out", _("Locked out after repeated failed logins")
+        PASSWORD_CHANGED = "password_changed", _("Changed their password")
+        PASSWORD_RESET = "password_reset", _("Reset their password by email")
+        SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", _("Signed out on every device")
+        SESSION_ENDED = "session_ended", _("Ended one signed-in session")
+        TWO_FACTOR_ON = "two_factor_on", _("Turned on two-factor authentication")
+        TWO_FACTOR_OFF = "two_factor_off", _("Turned off two-factor authentication")
+        TWO_FACTOR_PASSED = "two_factor_passed", _("Entered a two-factor code at sign-in")
+        DATA_EXPORTED = "data_exported", _("Downloaded their own data")
+        ACCOUNT_DELETED = "account_deleted", _("Deleted their account")
 
     # Kept, unlinked, when a patient's account is erased; everything else of theirs is deleted.
     SECURITY_ACTIONS = (
@@ -85,10 +86,10 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    actor_ref = models.PositiveBigIntegerField(null=True, blank=True, help_text="The actor's user id, kept.")
+    actor_ref = models.PositiveBigIntegerField(null=True, blank=True, help_text=_("The actor's user id, kept."))
     action = models.CharField(max_length=64, choices=Action.choices)
     clinic = models.ForeignKey(Clinic, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    clinic_ref = models.PositiveBigIntegerField(null=True, blank=True, help_text="The clinic's id, kept.")
+    clinic_ref = models.PositiveBigIntegerField(null=True, blank=True, help_text=_("The clinic's id, kept."))
     at = models.DateTimeField(default=timezone.now, db_index=True)
     metadata = models.JSONField(default=dict, blank=True)
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Round
 from django.db.models.lookups import Exact, LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
 
 from tracker.models.factors import (
     FACTORS,
@@ -35,7 +36,7 @@ class CheckIn(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(SLEEP_HOURS_MAX)],
-        help_text="Hours slept last night, in quarter hours.",
+        help_text=_("Hours slept last night, in quarter hours."),
     )
     sleep_quality = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -58,7 +59,7 @@ class CheckIn(models.Model):
         ordering = ["-day"]
         permissions = [
             # Granted explicitly, to superusers only: see CheckInAdmin.
-            ("view_individual_checkins", "Can view individual check-ins in the admin (audited)"),
+            ("view_individual_checkins", _("Can view individual check-ins in the admin (audited)")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["patient", "day"], name="checkin_one_per_patient_day"),

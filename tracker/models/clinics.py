@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tracker.core.time import monday_of
 from tracker.models.accounts import User
@@ -78,7 +79,7 @@ class ClinicianInvitation(SingleUse):
     """
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="clinician_invitations")
-    email = models.EmailField(max_length=254, help_text="The invited address, lower-cased.")
+    email = models.EmailField(max_length=254, help_text=_("The invited address, lower-cased."))
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -106,7 +107,7 @@ class JoinCode(SingleUse):
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="join_codes")
     code = models.CharField(max_length=INVITE_CODE_LENGTH, unique=True, default=new_invite_code)
-    batch = models.UUIDField(help_text="The codes issued together, printed on one handout.")
+    batch = models.UUIDField(help_text=_("The codes issued together, printed on one handout."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -128,7 +129,7 @@ class ClinicMembership(models.Model):
         related_name="clinic_memberships",
         limit_choices_to={"role": User.Role.CLINICIAN},
     )
-    is_admin = models.BooleanField(default=False, help_text="May invite other clinicians to this clinic.")
+    is_admin = models.BooleanField(default=False, help_text=_("May invite other clinicians to this clinic."))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -157,7 +158,7 @@ class Enrolment(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="enrolments")
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
-    joined_on = models.DateField(editable=False, help_text="The day of joining in the patient's time zone.")
+    joined_on = models.DateField(editable=False, help_text=_("The day of joining in the patient's time zone."))
     from_week = models.DateField(editable=False)
     until_week = models.DateField(null=True, blank=True, editable=False)
     active_week_1 = models.BooleanField(default=False, editable=False)

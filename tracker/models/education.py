@@ -18,16 +18,16 @@ class Citation(models.Model):
     """A reference in APA 7 style. Fields listed in `unconfirmed` are never shown as fact."""
 
     class Kind(models.TextChoices):
-        ARTICLE = "article", "Journal article or serial"
-        WEBPAGE = "webpage", "Web page or fact sheet"
+        ARTICLE = "article", _("Journal article or serial")
+        WEBPAGE = "webpage", _("Web page or fact sheet")
 
-    key = models.SlugField(max_length=60, unique=True, help_text="Used in note bodies as [@key].")
+    key = models.SlugField(max_length=60, unique=True, help_text=_("Used in note bodies as [@key]."))
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
-    authors = models.JSONField(default=list, blank=True, help_text='List like ["Paul, S. M.", "Purdy, R. H."].')
-    year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty shows as (n.d.).")
-    date_detail = models.CharField(max_length=40, blank=True, help_text='Month or month and day, e.g. "August".')
+    authors = models.JSONField(default=list, blank=True, help_text=_('List like ["Paul, S. M.", "Purdy, R. H."].'))
+    year = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Empty shows as (n.d.)."))
+    date_detail = models.CharField(max_length=40, blank=True, help_text=_('Month or month and day, e.g. "August".'))
     title = models.CharField(max_length=400)
-    container = models.CharField(max_length=200, blank=True, help_text="Journal, or site name for a web page.")
+    container = models.CharField(max_length=200, blank=True, help_text=_("Journal, or site name for a web page."))
     volume = models.CharField(max_length=20, blank=True)
     issue = models.CharField(max_length=20, blank=True)
     pages = models.CharField(max_length=30, blank=True)
@@ -40,13 +40,13 @@ class Citation(models.Model):
     url = models.URLField(max_length=500, blank=True)
     pmid = models.CharField("PMID", max_length=20, blank=True)
     retrieved = models.DateField(
-        null=True, blank=True, help_text='When an undated page was read: APA\'s "Retrieved Month Day, Year, from".'
+        null=True, blank=True, help_text=_('When an undated page was read: APA\'s "Retrieved Month Day, Year, from".')
     )
     unconfirmed = models.JSONField(
         default=list, blank=True, help_text=f"Fields not confirmed, hidden from patients. Any of: {CITATION_FIELDS}."
     )
-    source_note = models.CharField(max_length=300, blank=True, help_text="Shown with the reference: provenance.")
-    supports = models.TextField(blank=True, help_text="For reviewers: what this source actually shows.")
+    source_note = models.CharField(max_length=300, blank=True, help_text=_("Shown with the reference: provenance."))
+    supports = models.TextField(blank=True, help_text=_("For reviewers: what this source actually shows."))
 
     class Meta:
         ordering = ["key"]
@@ -77,15 +77,15 @@ class Note(models.Model):
     title = models.CharField(max_length=200)
     factor = models.CharField(max_length=20, choices=Factor.choices)
     summary = models.CharField(max_length=200)
-    body = models.TextField(help_text="Markdown. Cite with [@key]; each key must be in the reference list below.")
+    body = models.TextField(help_text=_("Markdown. Cite with [@key]; each key must be in the reference list below."))
     last_reviewed = models.DateField()
     # Shown to patients as "Last reviewed <date> by <reviewed_by>. The review checked <review_scope>.":
     # a role, not initials, so nobody takes an engineer's review for a clinician's.
     reviewed_by = models.CharField(
-        max_length=100, help_text="The reviewer's role, e.g. \"the app's health-content editor (not a clinician)\"."
+        max_length=100, help_text=_("The reviewer's role, e.g. \"the app's health-content editor (not a clinician)\".")
     )
     review_scope = models.CharField(
-        max_length=300, blank=True, help_text='What the review checked, e.g. "each claim against its cited source".'
+        max_length=300, blank=True, help_text=_('What the review checked, e.g. "each claim against its cited source".')
     )
     citations = models.ManyToManyField(Citation, through="NoteCitation", related_name="notes")
 
@@ -114,15 +114,16 @@ class NoteTranslation(models.Model):
     language = models.CharField(max_length=10, choices=translation_language_choices)
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=200)
-    body = models.TextField(help_text="Markdown, citing with the English note's [@key] markers.")
+    body = models.TextField(help_text=_("Markdown, citing with the English note's [@key] markers."))
     translated_from_reviewed_on = models.DateField(
-        help_text="The English note's 'last reviewed' date when it was translated. While it differs, readers "
-        "get the English."
+        help_text=_(
+            "The English note's 'last reviewed' date when it was translated. While it differs, readers get the English."
+        )
     )
-    translated_by = models.CharField(max_length=100, help_text="The translator's role, in this language.")
+    translated_by = models.CharField(max_length=100, help_text=_("The translator's role, in this language."))
     # The English note's review, as the translated page states it.
-    reviewed_by = models.CharField(max_length=100, help_text="The English review's reviewer role, in this language.")
-    review_scope = models.CharField(max_length=300, help_text="What the English review checked, in this language.")
+    reviewed_by = models.CharField(max_length=100, help_text=_("The English review's reviewer role, in this language."))
+    review_scope = models.CharField(max_length=300, help_text=_("What the English review checked, in this language."))
 
     class Meta:
         ordering = ["note", "language"]

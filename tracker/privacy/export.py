@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tracker.accounts.browsers import Browser
 from tracker.core.i18n import language_of
 from tracker.core.spreadsheet import csv_text
 from tracker.models import (
@@ -88,12 +89,14 @@ def export_sections(*, patient: User) -> dict[str, list[dict]]:
         for row in Pause.objects.filter(patient=patient).order_by("first_day")
         .values("first_day", "last_day", "reason", "created_at")
     ]  # fmt: skip
-    # The browsers signed in to the account, in words (no session key: it is a credential).
+    # The browsers signed in to the account, in words in the reader's language (no session key: it is
+    # a credential).
     sessions = [
-        {"browser": row["browser"], "signed_in_at": _iso(row["created_at"]), "last_seen_at": _iso(row["last_seen_at"]),
+        {"browser": str(Browser(row["browser"], row["system"])), "signed_in_at": _iso(row["created_at"]),
+         "last_seen_at": _iso(row["last_seen_at"]),
          "kept_signed_in": row["remembered"]}
         for row in UserSession.objects.filter(user=patient).order_by("created_at")
-        .values("browser", "created_at", "last_seen_at", "remembered")
+        .values("browser", "system", "created_at", "last_seen_at", "remembered")
     ]  # fmt: skip
     notes_opened = [
         {"note": row["note__slug"], "day": _iso(row["day"])}

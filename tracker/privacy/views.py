@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracker.accounts.forms import PasswordConfirmForm
@@ -74,5 +75,5 @@ def delete_account(request):
     user = request.user
     logout(request)
     deletion.account_delete(user=user, password=form.cleaned_data["password"])
-    messages.success(request, "Your account and everything in it have been deleted.")
+    messages.success(request, _("Your account and everything in it have been deleted."))
     return redirect("home")

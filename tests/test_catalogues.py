@@ -97,9 +97,11 @@ def placeholder_problems(path: Path) -> list[str]:
     """Each translation keeps its original's %(name)s placeholders and HTML tags (links), so a
     link still goes where it went and no value goes missing."""
     return [
-        f"{entry.msgid!r}: {sorted(PLACEHOLDER.findall(entry.msgstr))} for {sorted(PLACEHOLDER.findall(entry.msgid))}"
+        f"{entry.msgid!r}: {sorted(PLACEHOLDER.findall(text))} for {sorted(PLACEHOLDER.findall(entry.msgid))}"
         for entry in polib.pofile(str(path)).translated_entries()
-        if sorted(PLACEHOLDER.findall(entry.msgstr)) != sorted(PLACEHOLDER.findall(entry.msgid))
+        # A plural entry's every form keeps them too.
+        for text in (entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr])
+        if sorted(PLACEHOLDER.findall(text)) != sorted(PLACEHOLDER.findall(entry.msgid))
         and entry.msgid not in DIFFERENT_LINKS
     ]
 

@@ -28,6 +28,8 @@ def _sent(patient, *, at):
     iso = at.date().isocalendar()
     return ReminderDelivery.objects.create(
         patient=patient,
+        kind=ReminderDelivery.Kind.WEEK,
+        period_start=dt.date.fromisocalendar(iso.year, iso.week, 1),
         iso_year=iso.year,
         iso_week=iso.week,
         status=ReminderDelivery.Status.SENT,

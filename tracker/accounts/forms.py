@@ -3,14 +3,15 @@
 import unicodedata
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from tracker.models import User, time_zone_choices
+from tracker.models import WEEKDAY_CHOICES, Cadence, User, time_zone_choices
 
 FIRST_NAME_MAX_LENGTH = 40
 NAME_PUNCTUATION = frozenset(" -'’")
@@ -111,13 +112,44 @@ class SignupForm(forms.Form):
 
 class ProfileForm(forms.ModelForm):
     first_name = FirstNameField()
+    reminder_cadence = forms.ChoiceField(
+        label=_("How often"),
+        choices=[
+            (Cadence.DAILY, _("Every day")),
+            (Cadence.DAYS, _("On the days I choose")),
+            (Cadence.WEEKLY, _("Once a week")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,  # left out (an older page): kept as it was
+        error_messages={"invalid_choice": _("Choose every day, the days you choose, or once a week.")},
+    )
+    reminder_days = forms.TypedMultipleChoiceField(
+        label=_("Days (for “on the days I choose”)"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose days from Monday to Sunday.")},
+    )
 
     class Meta:
         model = User
-        fields = ["first_name", "time_zone", "reminders_enabled", "reminder_weekday", "reminder_hour"]
+        fields = [
+            "first_name",
+            "time_zone",
+            "reminders_enabled",
+            "reminder_cadence",
+            "reminder_days",
+            "reminder_weekday",
+            "reminder_hour",
+        ]
+        labels = {"reminder_weekday": _("Day (for “once a week”)")}
         help_texts = {
             "time_zone": "Your check-ins follow the calendar day where you live.",
-            "reminders_enabled": "One email a week with a link to your check-in. Off unless you turn it on.",
+            "reminders_enabled": _(
+                "An email with a link to today's check-in, skipped on days you have already checked in. "
+                "Off unless you turn it on."
+            ),
             "reminder_hour": "In your time zone.",
         }
         error_messages = {
@@ -127,12 +159,37 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["reminders_enabled"].label = _("Email me a reminder to check in")
+        if not self.is_bound:
+            self.initial["reminder_days"] = [int(day) for day in self.instance.reminder_days]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset("Profile", "first_name", "time_zone"),
-            Fieldset("Weekly reminder email", "reminders_enabled", "reminder_weekday", "reminder_hour"),
+            Fieldset(
+                _("Reminder email"),
+                Field("reminders_enabled", wrapper_class="big-choices"),
+                Field("reminder_cadence", wrapper_class="big-choices"),
+                Field("reminder_days", wrapper_class="big-choices"),
+                "reminder_weekday",
+                "reminder_hour",
+            ),
         )
+
+    def clean_reminder_cadence(self):
+        return self.cleaned_data["reminder_cadence"] or self.instance.reminder_cadence
+
+    def clean_reminder_days(self):
+        """Stored as the ISO weekday digits in order: [5, 1, 3] is "135"."""
+        return "".join(str(day) for day in sorted(set(self.cleaned_data["reminder_days"])))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reminder_cadence") == Cadence.DAYS and not cleaned.get("reminder_days"):
+            self.add_error(
+                "reminder_days", _("Tick at least one day for “on the days I choose”, or choose another option.")
+            )
+        return cleaned
 
 
 class ClinicianProfileForm(forms.ModelForm):

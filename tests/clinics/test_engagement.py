@@ -147,13 +147,13 @@ def test_it_counts_factor_logging_and_days_per_active_patient(db, frozen_now):
 def test_it_reads_the_same_number_of_queries_whatever_the_clinic_size(db, frozen_now, django_assert_num_queries):
     clinic = ClinicFactory()
     period = default_period(today=dt.date(2026, 11, 27))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         clinic_engagement(clinic=clinic, period=period)
     for _ in range(15):
         patient = UserFactory()
         clinic_join(patient=patient, clinic=clinic)
         checkin_save(patient=patient, day=patient_today(patient=patient), values={"stress": 1})
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         engagement = clinic_engagement(clinic=clinic, period=period)
     assert engagement.weeks[-1].active == 15
 

@@ -222,17 +222,17 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(client, charlie, alices_c
     client.force_login(charlie)
     url = reverse("clinic_dashboard", args=[alices_clinic.pk])
     # session, user, two-factor device check, membership + clinic, enrolled per week, weekly rollup,
-    # retention, notes opened, reminder reach, reminders on now, audit insert
-    with django_assert_num_queries(11):
+    # retention, notes opened, reminder reach, audit insert
+    with django_assert_num_queries(10):
         assert "Weekly active patients" in client.get(url).content.decode()
     for i in range(12):
         patient = UserFactory()
         clinic_join(patient=patient, clinic=alices_clinic)
         checkin_save(patient=patient, day=patient_today(patient=patient), values={"stress": i % 11})
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         html = client.get(url).content.decode()
     assert re.search(r"<td>12</td>\s*<td>12</td>\s*<td>100%</td>", html)  # enrolled, active, share this week
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         csv = client.get(reverse("clinic_dashboard_csv", args=[alices_clinic.pk])).content.decode()
     assert "\r\n2026-11,12,100.0," in csv  # joined this month, all active in week 1
 

@@ -1,10 +1,10 @@
 """A clinic's aggregate engagement, read from the rollup (tracker/checkins/rollup.py).
 
 clinic_engagement() returns exact counts, before small-cell suppression
-(engagement_report() in tracker/clinics/disclosure.py applies that). It issues six queries whatever
-the clinic's size: enrolled patients per week, the weekly rollup grouped by
-week and check-in days, the retention cohorts, notes opened, reminder reach and
-the patients with reminders on now.
+(engagement_report() in tracker/clinics/disclosure.py applies that). It issues five queries whatever
+the clinic's size: enrolled patients per week (and, of the last week's, those
+with reminders on now), the weekly rollup grouped by week and check-in days, the
+retention cohorts, notes opened and reminder reach.
 
 Definitions (tests/clinics/engagement_reference.py computes the same from raw rows):
 - A patient counts for a clinic in ISO week W when an enrolment covers W
@@ -44,7 +44,6 @@ from tracker.models import (
     NoteOpened,
     PatientWeek,
     ReminderDelivery,
-    User,
 )
 from tracker.reminders.schedule import delivered, reminders_on
 
@@ -170,7 +169,7 @@ def clinic_engagement(*, clinic: Clinic, period: Period) -> ClinicEngagement:
         retention=_retention(clinic=clinic, period=period),
         notes=_notes_opened(clinic=clinic, period=period),
         reminders=_reminder_reach(clinic=clinic, period=period),
-        reminders_on=_reminders_on(clinic=clinic, period=period),
+        reminders_on=enrolled["reminders_on"],
     )
 
 
@@ -178,9 +177,13 @@ def _enrolled_per_week(*, clinic: Clinic, period: Period) -> dict:
     # Distinct patients: a patient who left and rejoined counts once a week.
     weeks = period.weeks
     counts = _enrolled_during(clinic=clinic, period=period).aggregate(
-        **{f"w{i}": Count("patient_id", distinct=True, filter=enrolled_in(week)) for i, week in enumerate(weeks)}
+        **{f"w{i}": Count("patient_id", distinct=True, filter=enrolled_in(week)) for i, week in enumerate(weeks)},
+        # In the same query: of the last week's, the patients whose reminder is on now.
+        reminders_on=Count(
+            "patient_id", distinct=True, filter=enrolled_in(weeks[-1]) & reminders_on(prefix="patient__")
+        ),
     )
-    return {week: counts[f"w{i}"] for i, week in enumerate(weeks)}
+    return {week: counts[f"w{i}"] for i, week in enumerate(weeks)} | {"reminders_on": counts["reminders_on"]}
 
 
 def _rollup_rows(*, clinic: Clinic, period: Period):
@@ -340,8 +343,3 @@ def _reminder_reach(*, clinic: Clinic, period: Period) -> list[RemindersWeek]:
         else RemindersWeek(week_start=week)
         for week in period.weeks
     ]
-
-
-def _reminders_on(*, clinic: Clinic, period: Period) -> int:
-    enrolled = Enrolment.objects.filter(clinic=clinic).filter(enrolled_in(period.last_week))
-    return User.objects.filter(reminders_on()).filter(Exists(enrolled.filter(patient_id=OuterRef("pk")))).count()

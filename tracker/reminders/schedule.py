@@ -40,19 +40,21 @@ Variant = ReminderDelivery.Variant
 # --- Is it on ---------------------------------------------------------------------
 
 
-def email_on() -> Q:
+def email_on(prefix: str = "") -> Q:
     """The email channel: opted in, with a confirmed address."""
-    return Q(reminders_enabled=True, email_verified_at__isnull=False)
+    return Q(**{f"{prefix}reminders_enabled": True, f"{prefix}email_verified_at__isnull": False})
 
 
-def channel_on() -> Q:
-    """At least one channel can carry the patient's reminder (email today)."""
-    return email_on()
+def channel_on(prefix: str = "") -> Q:
+    """At least one channel can carry the patient's reminder (email today). A channel of its own
+    rows (say, push subscriptions) joins with an Exists on OuterRef(f"{prefix}pk")."""
+    return email_on(prefix)
 
 
-def reminders_on() -> Q:
-    """The one definition of "this patient's reminder is on"."""
-    return Q(role=User.Role.PATIENT, is_active=True) & channel_on()
+def reminders_on(prefix: str = "") -> Q:
+    """The one definition of "this patient's reminder is on". `prefix` reads it through a
+    relation, as "patient__" from an enrolment."""
+    return Q(**{f"{prefix}role": User.Role.PATIENT, f"{prefix}is_active": True}) & channel_on(prefix)
 
 
 def reminded_patients():

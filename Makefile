@@ -102,7 +102,7 @@ bench-save: $(VENV)/.installed
 bench-clinic: $(VENV)/.installed collectstatic
 	$(BIN)/python bench/clinic_dashboard.py $(BENCH_ARGS)
 
-## make bench-reminders: weekly reminders through a Celery worker and Redis to an SMTP sink (PostgreSQL, Redis)
+## make bench-reminders: weekly (or --cadence daily) reminders through a Celery worker and Redis to an SMTP sink (PostgreSQL, Redis)
 bench-reminders: $(VENV)/.installed-dev
 	$(BIN)/python bench/reminders.py $(BENCH_ARGS)
 

@@ -1,7 +1,12 @@
-"""Benchmark: weekly reminders through a real Celery worker and Redis, to an SMTP sink.
+"""Benchmark: reminders through a real Celery worker and Redis, to an SMTP sink.
 
-    make bench-reminders                             # 5,000 then 20,000 patients
-    make bench-reminders BENCH_ARGS="--sizes 2000"   # a quicker look
+    make bench-reminders                                  # weekly: 5,000 then 20,000 patients
+    make bench-reminders BENCH_ARGS="--sizes 2000"        # a quicker look
+    make bench-reminders BENCH_ARGS="--cadence daily"     # daily: 20,000 then 100,000 patients
+
+The weekly case's patients chose Monday 00:00, so they are due all week in every zone. The
+daily case's patients chose a daily reminder at the hour it is now in their own zone: all of
+them come due in this one hour.
 
 For each size it empties and fills PostgreSQL (BENCH_DATABASE_URL, default database
 wt_reminders_bench, created when missing; never the app's DATABASE_URL) with opted-in,
@@ -144,8 +149,9 @@ def configure(sink_port):
     call_command("migrate", verbosity=0)
 
 
-def reset_and_fill(size):
+def reset_and_fill(size, cadence="weekly"):
     import datetime as dt
+    import zoneinfo
 
     import redis
     from django.db import connection
@@ -156,7 +162,20 @@ def reset_and_fill(size):
     redis.Redis.from_url(REDIS_URL).flushdb()
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE tracker_reminderdelivery, tracker_checkin, tracker_user RESTART IDENTITY CASCADE")
-    verified = timezone.now() - dt.timedelta(days=30)
+    now = timezone.now()
+    verified = now - dt.timedelta(days=30)
+    local = {zone: now.astimezone(zoneinfo.ZoneInfo(zone)) for zone in ZONES}
+    if cadence == "daily":
+        # Every day at the hour it is now where they live: all due in this hour.
+        schedule = {
+            zone: {"reminder_cadence": "daily", "reminder_hour": t.hour, "reminders_since": t.date()}
+            for zone, t in local.items()
+        }
+    else:
+        # Monday 00:00: due all week, in every zone.
+        schedule = {
+            zone: {"reminder_weekday": 1, "reminder_hour": 0, "reminders_since": t.date()} for zone, t in local.items()
+        }
     users = [
         User(
             email=f"patient{i}@bench.example",
@@ -165,16 +184,15 @@ def reset_and_fill(size):
             time_zone=ZONES[i % len(ZONES)],
             email_verified_at=verified,
             reminders_enabled=True,
-            reminder_weekday=1,  # Monday 00:00: due all week, in every zone
-            reminder_hour=0,
+            **schedule[ZONES[i % len(ZONES)]],
         )
         for i in range(size)
     ]
     User.objects.bulk_create(users, batch_size=2000)
-    today = timezone.now().date()
+    # A few check-ins on the days before each patient's today, none today (or it is skipped).
     checkins = [
-        CheckIn(patient_id=user.pk, day=today - dt.timedelta(days=offset), stress=3)
-        for index, user in enumerate(User.objects.order_by("pk").only("pk"))
+        CheckIn(patient_id=user.pk, day=local[user.time_zone].date() - dt.timedelta(days=offset), stress=3)
+        for index, user in enumerate(User.objects.order_by("pk").only("pk", "time_zone"))
         for offset in range(1, 1 + index % 8)
     ]
     CheckIn.objects.bulk_create(checkins, batch_size=5000)
@@ -232,11 +250,11 @@ def stop_worker(process, log):
 # --- The runs ----------------------------------------------------------------
 
 
-def run_worker(size, sink, pool, concurrency):
+def run_worker(size, sink, pool, concurrency, cadence):
     from tracker.models import ReminderDelivery
     from tracker.tasks import dispatch_weekly_reminders
 
-    emails, checkins = reset_and_fill(size)
+    emails, checkins = reset_and_fill(size, cadence)
     sink.ask("reset")
     log_path = ROOT / "var" / f"bench-reminders-worker-{size}.log"
     log_path.parent.mkdir(exist_ok=True)
@@ -290,17 +308,19 @@ def run_bare(size, sink):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 20000])
+    parser.add_argument("--cadence", default="weekly", choices=["weekly", "daily"])
+    parser.add_argument("--sizes", type=int, nargs="+", help="default: 5000 20000 weekly, 20000 100000 daily")
     parser.add_argument("--pool", default="prefork", choices=["prefork", "solo", "threads"])
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
+    args.sizes = args.sizes or ([20000, 100000] if args.cadence == "daily" else [5000, 20000])
 
     sink = Sink()
     try:
         configure(sink.port)
         from django.conf import settings
 
-        print(f"PostgreSQL {DATABASE_NAME}, Redis {REDIS_URL}, aiosmtpd sink on port {sink.port}")
+        print(f"{args.cadence} reminders; PostgreSQL {DATABASE_NAME}, Redis {REDIS_URL}, sink on port {sink.port}")
         print(
             f"worker: celery -A wellness worker --pool={args.pool} --concurrency={args.concurrency}, "
             f"REMINDER_BATCH_SIZE={settings.REMINDER_BATCH_SIZE}; {os.cpu_count()} cores shared with others"
@@ -312,7 +332,7 @@ def main():
             # the ratio uses their mean: the machine is shared, and its load
             # drifts between runs.
             bare_before = run_bare(size, sink)
-            worker = run_worker(size, sink, args.pool, args.concurrency)
+            worker = run_worker(size, sink, args.pool, args.concurrency, args.cadence)
             bare_after = run_bare(size, sink)
             bare = {
                 "rate": (bare_before["rate"] + bare_after["rate"]) / 2,
@@ -334,6 +354,14 @@ def main():
         if len(results) > 1:
             first, last = results[0], results[-1]
             print(f"\nmemory {first[0]:,} -> {last[0]:,}: {first[1]['peak_mb']:.0f} MB -> {last[1]['peak_mb']:.0f} MB")
+        columns = "worker emails/s | bare smtplib emails/s | ratio | worker peak MB | duplicates | missed"
+        print(f"\n| {args.cadence} patients | {columns} |")
+        print("|---|---|---|---|---|---|---|")
+        for size, worker, bare in results:
+            print(
+                f"| {size:,} | {worker['rate']:.0f} | {bare['rate']:.0f} | {worker['rate'] / bare['rate']:.0%} "
+                f"| {worker['peak_mb']:.0f} | {worker['duplicates']} | {worker['missed']} |"
+            )
         failed = [
             size
             for size, worker, bare in results

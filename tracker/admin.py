@@ -251,15 +251,21 @@ class NoteViewDayAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class ReminderDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only: deliveries are written by the senders; staff look for failures here."""
 
-    list_display = ["patient", "iso_year", "iso_week", "status", "attempts", "last_error", "due_at", "sent_at"]
-    list_filter = ["status", "iso_year", "iso_week"]
+    list_display = [
+        *("patient", "kind", "period_start", "variant", "status"),
+        *("attempts", "last_error", "due_at", "sent_at"),
+    ]
+    list_filter = ["status", "kind", "variant", "iso_year", "iso_week"]
     search_fields = ["patient__email"]
     list_select_related = ["patient"]
     date_hierarchy = "due_at"
     fields = [
         "patient",
+        "kind",
+        "period_start",
         "iso_year",
         "iso_week",
+        "variant",
         "status",
         "attempts",
         "last_error",

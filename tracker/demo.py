@@ -260,6 +260,8 @@ def _seed_engagement_extras(*, patient_ids: list[int], now: dt.datetime) -> None
             deliveries.append(
                 ReminderDelivery(
                     patient=patient,
+                    kind=ReminderDelivery.Kind.WEEK,
+                    period_start=monday,
                     iso_year=iso.year,
                     iso_week=iso.week,
                     status=ReminderDelivery.Status.SENT,

@@ -372,7 +372,7 @@ def test_the_settings_page_says_when_reminders_wait_for_verification(alice_clien
     alice.reminders_enabled = True
     alice.save()
     html = alice_client.get(reverse("settings")).content.decode()
-    assert "so weekly reminders can't start" in html
+    assert "so reminders can't start" in html
     assert "Email me a new confirmation link" in html
     assert '<option value="1" selected>Monday</option>' in html
     assert '<option value="8" selected>08:00</option>' in html

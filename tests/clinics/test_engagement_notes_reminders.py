@@ -24,10 +24,12 @@ def _patients(clinic, count, *, joined=None):
     return patients
 
 
-def _sent(patient, *, at):
+def _sent(patient, *, at, daily=False):
     iso = at.date().isocalendar()
     return ReminderDelivery.objects.create(
         patient=patient,
+        kind=ReminderDelivery.Kind.DAY if daily else ReminderDelivery.Kind.WEEK,
+        period_start=at.date() if daily else dt.date.fromisocalendar(iso.year, iso.week, 1),
         iso_year=iso.year,
         iso_week=iso.week,
         status=ReminderDelivery.Status.SENT,
@@ -153,3 +155,64 @@ def test_two_periods_a_week_apart_cannot_be_subtracted_to_reveal_a_small_week(fr
     assert this.activity_rows[-1].notes_opened.text == "fewer than 5"
     assert this.activity_rows[-1].reminders_sent.text == "fewer than 5"
     assert with_this_week == without_it == (8, 8)  # the week of three is pooled into neither
+
+
+def test_reminder_reach_counts_patients_whatever_their_cadence(frozen_now):
+    """Three daily patients get three reminders each this week, three weekly patients one: six
+    patients reached (a count the small-cell rule can publish), twelve reminders."""
+    clinic = ClinicFactory()
+    daily, weekly = _patients(clinic, 3), _patients(clinic, 3)
+    monday = dt.datetime(2026, 11, 23, 14, tzinfo=dt.UTC)
+    for patient in daily:
+        for day in range(3):
+            _sent(patient, at=monday + dt.timedelta(days=day), daily=True)
+    for patient in weekly:
+        _sent(patient, at=monday)
+    for patient in [*daily, *weekly[:2]]:  # five check in within 48 hours of a reminder
+        frozen_now.move_to(monday + dt.timedelta(days=1, hours=3))
+        checkin_save(patient=patient, day=patient_today(patient=patient), values={"stress": 2})
+    frozen_now.move_to(monday + dt.timedelta(days=4))
+    engagement, report = _report(clinic)
+    week = engagement.reminders[-1]
+    assert (week.sent, week.reminders, week.followed) == (6, 12, 5)
+    row = report.activity_rows[-1]
+    assert (row.reminders_sent.text, row.reminders_count.text) == ("6", "12")
+    # Five followed and one did not: the one left over would be singled out.
+    assert row.reminders_followed_share.text == "withheld: protects a small group"
+    assert report.summary["reminders_sent"].text == "12"
+
+
+def test_a_daily_patients_seven_reminders_do_not_make_a_small_group_publishable(frozen_now):
+    clinic = ClinicFactory()
+    monday = dt.datetime(2026, 11, 23, 14, tzinfo=dt.UTC)
+    for patient in _patients(clinic, 2):
+        for day in range(4):
+            _sent(patient, at=monday + dt.timedelta(days=day), daily=True)
+    _, report = _report(clinic)
+    row = report.activity_rows[-1]
+    assert (row.reminders_sent.text, row.reminders_count.text) == ("fewer than 5", "fewer than 5")
+
+
+def test_reminders_on_counts_enrolled_patients_with_any_cadence_and_hides_small_groups(frozen_now):
+    clinic = ClinicFactory()
+    patients = _patients(clinic, 12)
+    verified = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    for patient, cadence in zip(patients[:6], ["daily", "days", "weekly"] * 2, strict=True):
+        patient.reminders_enabled, patient.email_verified_at, patient.reminder_cadence = True, verified, cadence
+        patient.save()
+    patients[6].reminders_enabled = True  # no confirmed address: not on
+    patients[6].save()
+    outsider = UserFactory(reminders_enabled=True, email_verified_at=verified)
+    assert outsider.pk
+    engagement, report = _report(clinic)
+    assert engagement.reminders_on == 6
+    assert report.summary["reminders_on"].text == "6"
+    patients[0].reminders_enabled = False
+    patients[0].save()
+    _, report = _report(clinic)
+    assert report.summary["reminders_on"].text == "5"
+    for patient in patients[1:3]:
+        patient.reminders_enabled = False
+        patient.save()
+    _, report = _report(clinic)
+    assert report.summary["reminders_on"].text == "fewer than 5"

@@ -94,7 +94,7 @@ def test_the_dashboard_shows_aggregates_and_never_a_patient(client, charlie, ali
     assert re.search(r"<td>8</td>\s*<td>8</td>\s*<td>100%</td>", html)  # enrolled, active, share this week
     assert "<svg" in html
     assert "<table" in html
-    assert "Reminder emails sent" in html
+    assert "Patients sent a reminder" in html
     for patient in populated:
         assert patient.email not in html
         assert patient.first_name not in html

@@ -196,6 +196,8 @@ def make_full_patient(world: World, now: dt.datetime) -> FullPatient:
               reason="Visiting family", now=now)  # fmt: skip
     ReminderDelivery.objects.create(
         patient=erin,
+        kind=ReminderDelivery.Kind.WEEK,
+        period_start=dt.date(2026, 11, 16),
         iso_year=2026,
         iso_week=47,
         status=ReminderDelivery.Status.SENT,

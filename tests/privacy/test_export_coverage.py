@@ -93,7 +93,15 @@ def test_the_json_export_holds_exactly_these_sections_and_rows(exported):
         }
     ]
     assert exported["preferences"] == [
-        {"reminders_enabled": True, "reminder_weekday": 3, "reminder_hour": 19, "language": "en"}
+        {
+            "reminders_enabled": True,
+            "reminder_cadence": "weekly",
+            "reminder_weekday": 3,
+            "reminder_days": "",
+            "reminder_hour": 19,
+            "reminders_since": None,
+            "language": "en",
+        }
     ]
     stamp = "2026-11-27T15:00:00+00:00"
     assert exported["checkins"] == [
@@ -136,7 +144,15 @@ def test_the_json_export_holds_exactly_these_sections_and_rows(exported):
     ] * 2
     assert {row["kept_signed_in"] for row in exported["sessions"]} == {False}
     assert exported["reminder_emails"] == [
-        {"iso_year": 2026, "iso_week": 47, "status": "sent", "sent_at": "2026-11-19T00:01:00+00:00"}
+        {
+            "kind": "week",
+            "period_start": "2026-11-16",
+            "iso_year": 2026,
+            "iso_week": 47,
+            "variant": "regular",
+            "status": "sent",
+            "sent_at": "2026-11-19T00:01:00+00:00",
+        }
     ]
 
 

@@ -55,8 +55,11 @@ def test_the_json_export_holds_everything_alice_entered_and_nothing_of_bobs(alic
     assert data["preferences"] == [
         {
             "reminders_enabled": False,
+            "reminder_cadence": "weekly",
             "reminder_weekday": alice_data.reminder_weekday,
+            "reminder_days": "",
             "reminder_hour": alice_data.reminder_hour,
+            "reminders_since": None,
             "language": "en",
         }
     ]

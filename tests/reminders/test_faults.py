@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import ReminderPatientFactory
-from tracker.models import ReminderDelivery
+from tracker.models import Cadence, ReminderDelivery
 from tracker.reminders import sending
 from tracker.reminders.dispatch import dispatch
 from tracker.reminders.sending import claim, send_batch
@@ -137,10 +137,11 @@ def beat_ticks(*, after: dt.datetime, until: dt.datetime):
         yield tick
 
 
+@pytest.mark.parametrize("cadence", [Cadence.WEEKLY, Cadence.DAILY])
 def test_every_due_reminder_goes_out_within_ten_minutes_of_a_worker_dying_and_its_batch_being_lost(
-    db, smtp_sink, frozen_now
+    db, smtp_sink, frozen_now, cadence
 ):
-    patients = ReminderPatientFactory.create_batch(3)
+    patients = ReminderPatientFactory.create_batch(3, reminder_cadence=cadence)
     ids = queue_all()  # the batch is lost with Redis, or stuck unacknowledged with its dead worker
     assert claim(delivery_id=ids[0])  # which had claimed the first row and died before sending it
     fault_ended = timezone.now()

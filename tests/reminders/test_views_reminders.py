@@ -38,7 +38,7 @@ def test_a_get_asks_for_confirmation_and_changes_nothing(client, patient):
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<form method="post" action="{url}">' in html
-    assert "Unsubscribe from weekly reminders" in html
+    assert "Unsubscribe from reminders" in html
     assert "Call or text" in html  # it extends base.html
     patient.refresh_from_db()
     assert patient.reminders_enabled is True
@@ -91,6 +91,6 @@ def test_other_methods_are_refused_not_errors(client, patient):
 def test_the_unsubscribe_page_runs_a_fixed_number_of_queries(client, patient, django_assert_max_num_queries):
     url = url_for(unsubscribe_token(patient_id=patient.pk))
     with django_assert_max_num_queries(1):
-        assert "Unsubscribe from weekly reminders" in client.get(url).content.decode()
+        assert "Unsubscribe from reminders" in client.get(url).content.decode()
     with django_assert_max_num_queries(2):
         assert "You're unsubscribed" in client.post(url).content.decode()

@@ -3,7 +3,7 @@
 import unicodedata
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tracker.core.l10n import lazy_format
-from tracker.models import User, time_zone_choices
+from tracker.models import WEEKDAY_CHOICES, Cadence, User, time_zone_choices
 
 FIRST_NAME_MAX_LENGTH = 40
 NAME_PUNCTUATION = frozenset(" -'’")
@@ -113,14 +113,44 @@ class SignupForm(forms.Form):
 
 class ProfileForm(forms.ModelForm):
     first_name = FirstNameField()
+    reminder_cadence = forms.ChoiceField(
+        label=_("How often"),
+        choices=[
+            (Cadence.DAILY, _("Every day")),
+            (Cadence.DAYS, _("On the days I choose")),
+            (Cadence.WEEKLY, _("Once a week")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,  # left out (an older page): kept as it was
+        error_messages={"invalid_choice": _("Choose every day, the days you choose, or once a week.")},
+    )
+    reminder_days = forms.TypedMultipleChoiceField(
+        label=_("Days (for “on the days I choose”)"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose days from Monday to Sunday.")},
+    )
 
     class Meta:
         model = User
-        fields = ["first_name", "time_zone", "reminders_enabled", "reminder_weekday", "reminder_hour"]
-        labels = {"time_zone": _("Time zone")}
+        fields = [
+            "first_name",
+            "time_zone",
+            "reminders_enabled",
+            "reminder_cadence",
+            "reminder_days",
+            "reminder_weekday",
+            "reminder_hour",
+        ]
+        labels = {"time_zone": _("Time zone"), "reminder_weekday": _("Day (for “once a week”)")}
         help_texts = {
             "time_zone": _("Your check-ins follow the calendar day where you live."),
-            "reminders_enabled": _("One email a week with a link to your check-in. Off unless you turn it on."),
+            "reminders_enabled": _(
+                "An email with a link to today's check-in, skipped on days you have already checked in. "
+                "Off unless you turn it on."
+            ),
             "reminder_hour": _("In your time zone."),
         }
         error_messages = {
@@ -130,12 +160,37 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["reminders_enabled"].label = _("Email me a reminder to check in")
+        if not self.is_bound:
+            self.initial["reminder_days"] = [int(day) for day in self.instance.reminder_days]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(_("Profile"), "first_name", "time_zone"),
-            Fieldset(_("Weekly reminder email"), "reminders_enabled", "reminder_weekday", "reminder_hour"),
+            Fieldset(
+                _("Reminder email"),
+                Field("reminders_enabled", wrapper_class="big-choices"),
+                Field("reminder_cadence", wrapper_class="big-choices"),
+                Field("reminder_days", wrapper_class="big-choices"),
+                "reminder_weekday",
+                "reminder_hour",
+            ),
         )
+
+    def clean_reminder_cadence(self):
+        return self.cleaned_data["reminder_cadence"] or self.instance.reminder_cadence
+
+    def clean_reminder_days(self):
+        """Stored as the ISO weekday digits in order: [5, 1, 3] is "135"."""
+        return "".join(str(day) for day in sorted(set(self.cleaned_data["reminder_days"])))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reminder_cadence") == Cadence.DAYS and not cleaned.get("reminder_days"):
+            self.add_error(
+                "reminder_days", _("Tick at least one day for “on the days I choose”, or choose another option.")
+            )
+        return cleaned
 
 
 class ClinicianProfileForm(forms.ModelForm):

@@ -17,12 +17,23 @@ from django.utils.translation import gettext as _
 from tracker.accounts.emails import password_reset_email, signup_attempt_email, verification_email
 from tracker.core.emails import absolute_url
 from tracker.core.i18n import supported_or_default
+from tracker.core.time import patient_today
 from tracker.core.tokens import BadToken, email_verification_claims, email_verification_token
 from tracker.models import User
 
 logger = logging.getLogger(__name__)
 
-PROFILE_FIELDS = ("first_name", "time_zone", "reminders_enabled", "reminder_weekday", "reminder_hour")
+PROFILE_FIELDS = (
+    "first_name",
+    "time_zone",
+    "reminders_enabled",
+    "reminder_cadence",
+    "reminder_days",
+    "reminder_weekday",
+    "reminder_hour",
+)
+# Turning reminders on, or changing when they come, starts the gentle back-off afresh.
+REMINDER_SCHEDULE = ("reminders_enabled", "reminder_cadence", "reminder_days", "reminder_weekday", "reminder_hour")
 
 
 class EmailTaken(Exception):
@@ -63,6 +74,7 @@ def patient_signup(
         reminders_enabled=reminders_enabled,
         language=supported_or_default(language),
     )
+    user.reminders_since = patient_today(patient=user)
     user.set_password(password)
     try:
         with transaction.atomic():
@@ -108,10 +120,14 @@ def lockout_username(request, credentials) -> str:
 
 def profile_update(*, user: User, values: dict) -> None:
     """Save the settings page: name, time zone and reminder preferences."""
-    for name in PROFILE_FIELDS:
-        if name in values:
-            setattr(user, name, values[name])
-    user.save(update_fields=[name for name in PROFILE_FIELDS if name in values])
+    stored = User.objects.filter(pk=user.pk).values(*REMINDER_SCHEDULE).get()
+    fields = [name for name in PROFILE_FIELDS if name in values]
+    for name in fields:
+        setattr(user, name, values[name])
+    if user.reminders_enabled and any(getattr(user, name) != stored[name] for name in REMINDER_SCHEDULE):
+        user.reminders_since = patient_today(patient=user)
+        fields.append("reminders_since")
+    user.save(update_fields=fields)
 
 
 def verification_email_send(*, user: User) -> bool:

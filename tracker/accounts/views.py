@@ -52,7 +52,9 @@ from tracker.core.throttle import (
     Throttled,
     throttle,
 )
+from tracker.core.time import patient_today
 from tracker.models import AuditEvent
+from tracker.reminders.schedule import reminder_state
 from tracker.tasks import send_password_reset, send_signup_email
 
 SIGNUP_EMAIL_KEY = "signup_email"
@@ -130,6 +132,13 @@ class RememberingLoginView(LoginView):
 
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # A reminder's link leads here when the patient is signed out: say why we ask.
+        if self.get_redirect_url() == reverse("today"):
+            context["why"] = _("Log in to record today's check-in")
+        return context
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -215,6 +224,7 @@ def account_settings(request):
         context["two_factor_on"] = twofactor.confirmed_device(user=request.user) is not None
         return render(request, "tracker/settings_clinician.html", context, status=status)
     context["enrolments"] = current_enrolments(patient=request.user)
+    context["reminder_state"] = reminder_state(patient=request.user, today=patient_today(patient=request.user))
     context["code_form"] = InviteCodeForm()
     return render(request, "tracker/settings.html", context, status=status)
 

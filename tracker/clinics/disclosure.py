@@ -11,8 +11,11 @@ Rules (CLINIC_MIN_CELL_SIZE = N, default 5):
   were active, and with the enrolled count, how many.
 - Notes opened and reminder reach count a patient only in the weeks they are
   enrolled, and follow the same rules week by week (notes: at least N patients
-  opened one; reminders: sent to at least N, and the followed share with both
-  sides at least N or none).
+  opened one; reminders, of every cadence: at least N patients sent one, whose
+  count of reminders is shown with it, and the followed share with both sides
+  at least N or none).
+- Patients with reminders on now: at least N, and the enrolled patients without
+  none or at least N, like an active count.
 - Period figures pool only the weeks whose every figure is published, so no
   withheld week can be recovered from a total minus the published weeks, nor
   from two periods a week apart.
@@ -131,7 +134,8 @@ class ActivityRow:
     in_progress: bool
     notes_opened: Cell  # patient-note-days
     notes_patients: Cell
-    reminders_sent: Cell
+    reminders_sent: Cell  # patients sent at least one reminder
+    reminders_count: Cell  # the reminders they were sent
     reminders_followed_share: Cell
 
 
@@ -217,6 +221,13 @@ def engagement_report(*, engagement: ClinicEngagement, today: dt.date, min_cell:
     ]
     activity_rows = _activity_rows(engagement, n=n, today=today)
     summary.update(_notes_and_reminders(engagement, activity_rows, n=n))
+    enrolled_now = engagement.weeks[-1].enrolled
+    summary["reminders_on"] = _cell_unless(
+        engagement.reminders_on,
+        "count",
+        reason=share_withheld_reason(engagement.reminders_on, enrolled_now, n) if enrolled_now >= n else SMALL,
+        n=n,
+    )
     return EngagementReport(
         engagement=engagement,
         min_cell=n,
@@ -323,6 +334,7 @@ def _activity_rows(engagement: ClinicEngagement, *, n: int, today: dt.date) -> l
                 notes_opened=_cell_unless(notes.openings, "count", reason=notes_reason, n=n),
                 notes_patients=_cell_unless(notes.patients, "count", reason=notes_reason, n=n),
                 reminders_sent=_cell_unless(reminders.sent, "count", reason=sent_reason, n=n),
+                reminders_count=_cell_unless(reminders.reminders, "count", reason=sent_reason, n=n),
                 reminders_followed_share=_cell_unless(
                     reminders.followed / reminders.sent if reminders.sent else None,
                     "share",
@@ -357,7 +369,10 @@ def _notes_and_reminders(engagement: ClinicEngagement, rows: list, *, n: int) ->
         ),
         "reminders_weeks_published": len(sent),
         "reminders_sent": _pooled(
-            engagement.reminders, sent, n=n, kind="count", value=lambda ws: sum(w.sent for w in ws)
+            engagement.reminders, sent, n=n, kind="count", value=lambda ws: sum(w.reminders for w in ws)
+        ),
+        "reminders_patients": _pooled(
+            engagement.reminders, sent, n=n, kind="days", value=lambda ws: sum(w.sent for w in ws) / len(ws)
         ),
         "reminders_followed_share": _pooled(
             engagement.reminders,

@@ -2,8 +2,9 @@
 
 clinic_engagement() returns exact counts, before small-cell suppression
 (engagement_report() in tracker/clinics/disclosure.py applies that). It issues five queries whatever
-the clinic's size: enrolled patients per week, the weekly rollup grouped by
-week and check-in days, the retention cohorts, notes opened and reminder reach.
+the clinic's size: enrolled patients per week (and, of the last week's, those
+with reminders on now), the weekly rollup grouped by week and check-in days, the
+retention cohorts, notes opened and reminder reach.
 
 Definitions (tests/clinics/engagement_reference.py computes the same from raw rows):
 - A patient counts for a clinic in ISO week W when an enrolment covers W
@@ -13,9 +14,13 @@ Definitions (tests/clinics/engagement_reference.py computes the same from raw ro
 - Factor logging rate: the share of the week's check-ins that include the factor.
 - Notes opened, per week: notes opened (one per patient, note and day) on a day
   of a week the patient was enrolled in, and how many patients opened any.
-- Reminder reach, per week: reminders sent for a week (the patient's ISO week)
-  the patient was enrolled in, and how many were followed by a new check-in
-  within 48 hours of sending. A patient gets at most one reminder a week.
+- Reminder reach, per week: the patients sent at least one reminder (any cadence:
+  daily, chosen days or weekly; tracker/reminders/schedule.py `delivered`) for a day
+  or week in that ISO week while enrolled, how many of them checked in within 48
+  hours of one of those reminders, and how many reminders that was. Patients, not
+  reminders, are what the small-cell rules count: a daily patient gets up to seven.
+- Reminders on: the patients enrolled in the period's last week whose reminder is
+  on now (tracker/reminders/schedule.py `reminders_on`).
 - Retention: per month of joining (the patient's own date), of the joinings
   whose Nth week has been reached by the end of the period, the share that
   checked in during that Nth week while still enrolled. Week 1 is the week of
@@ -40,6 +45,7 @@ from tracker.models import (
     PatientWeek,
     ReminderDelivery,
 )
+from tracker.reminders.schedule import delivered, reminders_on
 
 FACTOR_KEYS = tuple(factor.key for factor in FACTORS)
 DEFAULT_PERIOD_WEEKS = 12
@@ -129,6 +135,7 @@ class ClinicEngagement:
     retention: list[RetentionCounts]
     notes: list["NotesWeek"] = field(default_factory=list)
     reminders: list["RemindersWeek"] = field(default_factory=list)
+    reminders_on: int = 0  # enrolled in the period's last week, with reminders on now
 
 
 def enrolled_in(week, prefix=""):
@@ -162,6 +169,7 @@ def clinic_engagement(*, clinic: Clinic, period: Period) -> ClinicEngagement:
         retention=_retention(clinic=clinic, period=period),
         notes=_notes_opened(clinic=clinic, period=period),
         reminders=_reminder_reach(clinic=clinic, period=period),
+        reminders_on=enrolled["reminders_on"],
     )
 
 
@@ -169,9 +177,13 @@ def _enrolled_per_week(*, clinic: Clinic, period: Period) -> dict:
     # Distinct patients: a patient who left and rejoined counts once a week.
     weeks = period.weeks
     counts = _enrolled_during(clinic=clinic, period=period).aggregate(
-        **{f"w{i}": Count("patient_id", distinct=True, filter=enrolled_in(week)) for i, week in enumerate(weeks)}
+        **{f"w{i}": Count("patient_id", distinct=True, filter=enrolled_in(week)) for i, week in enumerate(weeks)},
+        # In the same query: of the last week's, the patients whose reminder is on now.
+        reminders_on=Count(
+            "patient_id", distinct=True, filter=enrolled_in(weeks[-1]) & reminders_on(prefix="patient__")
+        ),
     )
-    return {week: counts[f"w{i}"] for i, week in enumerate(weeks)}
+    return {week: counts[f"w{i}"] for i, week in enumerate(weeks)} | {"reminders_on": counts["reminders_on"]}
 
 
 def _rollup_rows(*, clinic: Clinic, period: Period):
@@ -249,8 +261,9 @@ class NotesWeek:
 @dataclass(frozen=True)
 class RemindersWeek:
     week_start: dt.date
-    sent: int = 0  # at most one per patient and week: also the patients sent one
-    followed: int = 0  # followed by a new check-in within 48 hours
+    sent: int = 0  # patients sent at least one reminder for a day or week of this week
+    followed: int = 0  # of them, patients who checked in within 48 hours of one
+    reminders: int = 0  # how many reminders they were sent
 
 
 FOLLOW_UP = dt.timedelta(hours=48)
@@ -308,9 +321,7 @@ def _reminder_reach(*, clinic: Clinic, period: Period) -> list[RemindersWeek]:
         )
     )
     rows = (
-        ReminderDelivery.objects.filter(
-            status=ReminderDelivery.Status.SENT, iso_year__gte=first.year, iso_year__lte=last.year
-        )
+        ReminderDelivery.objects.filter(delivered(), iso_year__gte=first.year, iso_year__lte=last.year)
         .annotate(week_key=F("iso_year") * 100 + F("iso_week"))
         .filter(
             week_key__gte=first.year * 100 + first.week,
@@ -318,12 +329,16 @@ def _reminder_reach(*, clinic: Clinic, period: Period) -> list[RemindersWeek]:
         )
         .filter(Exists(enrolled))
         .values("iso_year", "iso_week")
-        .annotate(sent=Count("id"), followed=Count("id", filter=followed))
+        .annotate(
+            sent=Count("patient_id", distinct=True),
+            followed=Count("patient_id", distinct=True, filter=followed),
+            reminders=Count("id"),
+        )
         .order_by()
     )
     by_week = {dt.date.fromisocalendar(row["iso_year"], row["iso_week"], 1): row for row in rows}
     return [
-        RemindersWeek(week_start=week, sent=by_week[week]["sent"], followed=by_week[week]["followed"])
+        RemindersWeek(week_start=week, **{key: by_week[week][key] for key in ("sent", "followed", "reminders")})
         if week in by_week
         else RemindersWeek(week_start=week)
         for week in period.weeks

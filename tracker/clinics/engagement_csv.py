@@ -53,15 +53,21 @@ def engagement_csv_rows(report: EngagementReport) -> list:
         ["Educational notes opened (patient-note-days, weeks shown)", summary["notes_opened"].csv],
         ["Patients who opened a note, weekly mean (weeks shown)", summary["notes_patients"].csv],
         ["Weeks with reminders shown", str(summary["reminders_weeks_published"])],
-        ["Reminder emails sent (weeks shown)", summary["reminders_sent"].csv],
-        ["Reminders followed by a check-in within 48 hours (%, weeks shown)", summary["reminders_followed_share"].csv],
+        ["Enrolled patients with reminders on now", summary["reminders_on"].csv],
+        ["Reminders sent, every cadence (weeks shown)", summary["reminders_sent"].csv],
+        ["Patients sent a reminder, weekly mean (weeks shown)", summary["reminders_patients"].csv],
+        [
+            "Patients who checked in within 48 hours of a reminder (%, weeks shown)",
+            summary["reminders_followed_share"].csv,
+        ],
         [],
         [
             "Week (Monday)",
             "Educational notes opened (patient-note-days)",
             "Patients who opened a note",
-            "Reminder emails sent",
-            "Reminders followed by a check-in within 48 hours (%)",
+            "Patients sent a reminder",
+            "Reminders sent",
+            "Patients who checked in within 48 hours of a reminder (%)",
         ],
         *[
             [
@@ -69,6 +75,7 @@ def engagement_csv_rows(report: EngagementReport) -> list:
                 row.notes_opened.csv,
                 row.notes_patients.csv,
                 row.reminders_sent.csv,
+                row.reminders_count.csv,
                 row.reminders_followed_share.csv,
             ]
             for row in report.activity_rows

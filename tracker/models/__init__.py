@@ -3,6 +3,7 @@
 from tracker.models.accounts import (
     HOUR_CHOICES,
     WEEKDAY_CHOICES,
+    Cadence,
     User,
     UserManager,
     UserSession,
@@ -88,6 +89,7 @@ __all__ = [
     "Field",
     "FRUIT_VEG_SERVINGS_MAX",
     "HOUR_CHOICES",
+    "Cadence",
     "INVITE_CODE_ALPHABET",
     "INVITE_CODE_LENGTH",
     "JOIN_CODES_PER_BATCH_MAX",

@@ -64,6 +64,14 @@ WEEKDAY_CHOICES = [
 HOUR_CHOICES = [(hour, f"{hour:02d}:00") for hour in range(24)]
 
 
+class Cadence(models.TextChoices):
+    """How often the reminder comes (tracker/reminders/schedule.py says when each is due)."""
+
+    WEEKLY = "weekly", _("Once a week")
+    DAILY = "daily", _("Every day")
+    DAYS = "days", _("On the days I choose")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     class Role(models.TextChoices):
         PATIENT = "patient", _("Patient")
@@ -80,10 +88,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # Set when the patient follows the signed link in the verification email.
     email_verified_at = models.DateTimeField(null=True, blank=True)
-    # Weekly reminder email: off until the patient opts in; local weekday and hour.
-    reminders_enabled = models.BooleanField(_("email me a weekly reminder"), default=False)
+    # Reminder email: off until the patient opts in. Weekly on `reminder_weekday`, daily, or on the
+    # ISO weekdays in `reminder_days` (digits, in order: "135" is Monday, Wednesday, Friday), at
+    # `reminder_hour` in the patient's zone.
+    reminders_enabled = models.BooleanField(_("email me a reminder"), default=False)
+    reminder_cadence = models.CharField(_("how often"), max_length=8, choices=Cadence.choices, default=Cadence.WEEKLY)
     reminder_weekday = models.PositiveSmallIntegerField(_("reminder day"), choices=WEEKDAY_CHOICES, default=1)
+    reminder_days = models.CharField(_("reminder days"), max_length=7, blank=True, default="")
     reminder_hour = models.PositiveSmallIntegerField(_("reminder time"), choices=HOUR_CHOICES, default=8)
+    # The patient's local date when they last turned reminders on or changed when they come: the
+    # gentle back-off counts days without a check-in from this date or the last check-in, whichever
+    # is later (tracker/reminders/schedule.py). Empty: from the day they joined.
+    reminders_since = models.DateField(null=True, blank=True)
     # The language of the pages once logged in, and of every email and notification; set at
     # sign-up from the language the page was in, changed with the language switch.
     language = models.CharField(max_length=10, choices=language_choices, default=settings.LANGUAGE_CODE)

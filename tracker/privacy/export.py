@@ -62,20 +62,26 @@ def export_sections(*, patient: User) -> dict[str, list[dict]]:
     }
     preferences = {
         "reminders_enabled": patient.reminders_enabled,
+        "reminder_cadence": patient.reminder_cadence,
         "reminder_weekday": patient.reminder_weekday,
+        "reminder_days": patient.reminder_days,
         "reminder_hour": patient.reminder_hour,
+        "reminders_since": _iso(patient.reminders_since),
         "language": patient.language,
     }
     reminders = [
         {
+            "kind": row["kind"],
+            "period_start": _iso(row["period_start"]),
             "iso_year": row["iso_year"],
             "iso_week": row["iso_week"],
+            "variant": row["variant"],
             "status": row["status"],
             "sent_at": _iso(row["sent_at"]),
         }
         for row in ReminderDelivery.objects.filter(patient=patient)
-        .order_by("iso_year", "iso_week")
-        .values("iso_year", "iso_week", "status", "sent_at")
+        .order_by("period_start", "kind")
+        .values("kind", "period_start", "iso_year", "iso_week", "variant", "status", "sent_at")
     ]
     clinics = [
         {"clinic": row["clinic__name"], "joined_at": _iso(row["joined_at"]), "left_at": _iso(row["left_at"])}

@@ -1,9 +1,13 @@
-"""Weekly reminder emails: who is due, and sending each one exactly once.
+"""Reminder emails: who is due, and sending each one exactly once per period.
 
-A patient who opted in, verified their address and is active is *due* once
-their chosen local weekday and hour has come in the current ISO week of their
-own time zone. Each week's reminder is one `ReminderDelivery` row, unique on
-(patient, iso_year, iso_week).
+A patient whose reminder is on (tracker/reminders/schedule.py: opted in, verified address,
+active) is *due* once their chosen local hour has come on a day their cadence covers: any day
+(daily), one of their chosen weekdays, or for weekly, their weekday or a later one in the current
+ISO week of their own time zone. The gentle back-off (schedule.py) thins or ends that. Each
+period's reminder is one `ReminderDelivery` row, unique on (patient, kind, period_start): the
+period is the patient's local day (daily and chosen days) or their ISO week (weekly). A patient
+who has already checked in for their local today gets the row too, recorded as skipped, so the
+period is settled and nothing more is sent for it.
 
 Why no email goes out twice
 ---------------------------
@@ -14,6 +18,7 @@ one conditional UPDATE:
 
     UPDATE ... SET claimed_until = now + lease, claim_token = <new>
     WHERE id = ? AND status = 'pending' AND (claimed_until IS NULL OR claimed_until <= now)
+      AND NOT EXISTS (a check-in for the patient's local today)
 
 The database runs these one at a time per row, so of two workers racing for a
 row exactly one gets a row count of 1 and sends; the other skips it. The row
@@ -21,7 +26,8 @@ is marked sent (only by the claim's holder) as soon as the SMTP server has
 accepted the message, in a transaction holding nothing else. So a second
 dispatch, a redelivered task (acks_late, visibility timeout), two beat
 processes or two cron runs only enqueue ids that are already claimed or sent,
-and those are skipped.
+and those are skipped. A check-in saved after the dispatch and before the claim
+makes the claim fail, and the row is recorded as skipped.
 
 Recovery is the next dispatch's job, not the broker's: whatever a fault left
 unsent is still pending and unclaimed, and the next dispatch enqueues it again.
@@ -29,7 +35,9 @@ A worker killed mid-batch leaves its unsent rows unclaimed and at most its
 current row claimed: that one goes out at the first dispatch after its lease
 (REMINDER_LEASE_SECONDS, at least 4 x EMAIL_TIMEOUT). Batches lost with a
 Redis restart, or a tick dropped while Redis was down, are found again the
-same way. A database connection that drops after the SMTP server accepted a
+same way, as long as the period has not ended: a row still pending at the end
+of its day or week is recorded as failed, never sent late into the next.
+A database connection that drops after the SMTP server accepted a
 message is reopened and the mark tried again while the lease holds (a repeat
 is harmless: only the claim's token can mark the row).
 
@@ -56,79 +64,73 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from tracker.models import ReminderDelivery, User
+from tracker.models import Cadence, ReminderDelivery
+from tracker.reminders.schedule import (
+    EASE_AFTER_DAYS,
+    PAUSE_AFTER_DAYS,
+    back_off_from,
+    last_checkin_day,
+    paused_by_back_off,
+    period_for,
+    reminded_patients,
+    variant_for,
+)
 
 logger = logging.getLogger(__name__)
 
 Status = ReminderDelivery.Status
+Kind = ReminderDelivery.Kind
 INSERT_CHUNK = 1000
-WEEK_ENDED_ERROR = "The week ended before this reminder could be sent."
+PERIOD_ENDED_ERROR = "Its day or week ended before this reminder could be sent."
+CHECKED_IN = "The patient had already checked in that day."
 
 
 # --- Who is due -----------------------------------------------------------
 
 
-def eligible_patients():
-    return User.objects.filter(
-        role=User.Role.PATIENT, is_active=True, reminders_enabled=True, email_verified_at__isnull=False
-    )
+def due_patients_by_day(*, now: dt.datetime) -> dict[dt.date, Q]:
+    """For each local date current somewhere, a filter for the patients due on it now.
 
-
-@dataclass(frozen=True)
-class LocalWeek:
-    iso_year: int
-    iso_week: int
-    monday: dt.date
-    weekday: int  # ISO, of the local now
-    hour: int  # of the local now
-
-
-def local_week(*, now: dt.datetime, tz: zoneinfo.ZoneInfo) -> LocalWeek:
-    local = now.astimezone(tz)
-    iso_year, iso_week, weekday = local.isocalendar()
-    return LocalWeek(iso_year, iso_week, local.date() - dt.timedelta(days=weekday - 1), weekday, local.hour)
-
-
-def due_at(*, week: LocalWeek, tz: zoneinfo.ZoneInfo, weekday: int, hour: int) -> dt.datetime:
-    """The instant of the chosen local weekday and hour in `week`.
-
-    A local time skipped by a DST change (02:30 on a spring-forward night)
-    resolves to the instant the clocks jump, never to the day before.
+    Zones that share a local date and hour share one condition, so the query has a few dozen
+    terms at most whatever the number of patients. A chosen hour has come when it is at or
+    before the local hour: comparing local wall times also handles DST nights.
     """
-    day = week.monday + dt.timedelta(days=weekday - 1)
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=tz).astimezone(dt.UTC)
-
-
-def week_end(*, week: LocalWeek, tz: zoneinfo.ZoneInfo) -> dt.datetime:
-    return dt.datetime.combine(week.monday + dt.timedelta(days=7), dt.time(0), tzinfo=tz).astimezone(dt.UTC)
-
-
-def due_patients_by_week(*, now: dt.datetime) -> dict[tuple[int, int], "Q"]:
-    """For each ISO week current somewhere, a filter for its due patients.
-
-    Zones that share a local weekday and hour share one condition, so the
-    query has a few dozen terms at most whatever the number of patients. A
-    chosen (weekday, hour) has come when it is at or before the local
-    (weekday, hour): comparing local wall times also handles DST nights.
-    """
-    zones = eligible_patients().values_list("time_zone", flat=True).distinct()
-    by_week: dict[tuple[int, int], dict[tuple[int, int], list[str]]] = defaultdict(lambda: defaultdict(list))
+    zones = reminded_patients().values_list("time_zone", flat=True).distinct()
+    by_day: dict[dt.date, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     for name in zones:
         try:
-            week = local_week(now=now, tz=zoneinfo.ZoneInfo(name))
+            local = now.astimezone(zoneinfo.ZoneInfo(name))
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             logger.error("Patients with unknown time zone %r get no reminders", name)
             continue
-        by_week[(week.iso_year, week.iso_week)][(week.weekday, week.hour)].append(name)
-    filters = {}
-    for key, times in by_week.items():
-        condition = Q()
-        for (weekday, hour), names in times.items():
-            condition |= Q(time_zone__in=names) & (
-                Q(reminder_weekday__lt=weekday) | Q(reminder_weekday=weekday, reminder_hour__lte=hour)
-            )
-        filters[key] = condition
-    return filters
+        by_day[local.date()][local.hour].append(name)
+    return {day: _due_on(day=day, hours=hours) for day, hours in by_day.items()}
+
+
+def _due_on(*, day: dt.date, hours: dict[int, list[str]]) -> Q:
+    """Due on the local `day` (the queryset must annotate `anchor`, see schedule.back_off_from)."""
+    weekday = day.isoweekday()
+    monday = day - dt.timedelta(days=weekday - 1)
+    hour_come, weekday_come = Q(pk__in=[]), Q(pk__in=[])
+    for hour, names in hours.items():
+        hour_come |= Q(time_zone__in=names, reminder_hour__lte=hour)
+        weekday_come |= Q(time_zone__in=names) & (
+            Q(reminder_weekday__lt=weekday) | Q(reminder_weekday=weekday, reminder_hour__lte=hour)
+        )
+    day_row = Exists(ReminderDelivery.objects.filter(patient_id=OuterRef("pk"), kind=Kind.DAY, period_start=day))
+    week_row = Exists(ReminderDelivery.objects.filter(patient_id=OuterRef("pk"), kind=Kind.WEEK, period_start=monday))
+    # Within the back-off's first 14 quiet days every covered day; past them, the week's first.
+    recent = Q(anchor__gte=day - dt.timedelta(days=EASE_AFTER_DAYS))
+    daily_days = Q() if weekday == 1 else recent
+    chosen_days = (recent & Q(reminder_days__contains=str(weekday))) | Q(reminder_days__startswith=str(weekday))
+    due = (
+        (Q(reminder_cadence=Cadence.WEEKLY) & weekday_come & ~week_row)
+        | (Q(reminder_cadence=Cadence.DAILY) & hour_come & daily_days & ~day_row)
+        | (Q(reminder_cadence=Cadence.DAYS) & hour_come & chosen_days & ~day_row)
+    )
+    # Eight quiet weeks, and the last reminder has gone out: paused until the next check-in.
+    paused = Q(anchor__lt=day - dt.timedelta(days=PAUSE_AFTER_DAYS)) & paused_by_back_off(anchor=OuterRef("anchor"))
+    return due & ~paused
 
 
 # --- Dispatch ---------------------------------------------------------------
@@ -140,23 +142,24 @@ class DispatchSummary:
     expired: int = 0
     enqueued: int = 0
     batches: int = 0
+    checked_in: int = 0  # of `created`: recorded as skipped, the patient had already checked in
 
 
 def dispatch(*, enqueue: Callable[[list[int]], None], now: dt.datetime | None = None) -> DispatchSummary:
-    """Create this week's missing deliveries for due patients, then enqueue
+    """Create this period's missing deliveries for due patients, then enqueue
     every claimable pending delivery, `REMINDER_BATCH_SIZE` ids per call of
     `enqueue`. Safe to run twice, or twice at once: see the module docstring.
     """
     now = now or timezone.now()
     summary = DispatchSummary()
-    # A pending row whose week is over is not sent late: it is recorded as failed, for staff to see.
+    # A pending row whose period is over is not sent late: it is recorded as failed, for staff to see.
     summary.expired = (
         ReminderDelivery.objects.filter(status=Status.PENDING, expires_at__lte=now)
         .filter(ReminderDelivery.unclaimed(now))
-        .update(status=Status.FAILED, last_error=WEEK_ENDED_ERROR, updated_at=now)
+        .update(status=Status.FAILED, last_error=PERIOD_ENDED_ERROR, updated_at=now)
     )
-    for (iso_year, iso_week), condition in due_patients_by_week(now=now).items():
-        summary.created += _create_deliveries(iso_year=iso_year, iso_week=iso_week, condition=condition, now=now)
+    for day, condition in due_patients_by_day(now=now).items():
+        _create_deliveries(day=day, condition=condition, now=now, summary=summary)
     for batch in _claimable_batches(now=now):
         enqueue(batch)
         summary.enqueued += len(batch)
@@ -164,34 +167,47 @@ def dispatch(*, enqueue: Callable[[list[int]], None], now: dt.datetime | None = 
     return summary
 
 
-def _create_deliveries(*, iso_year: int, iso_week: int, condition: Q, now: dt.datetime) -> int:
-    already = ReminderDelivery.objects.filter(patient=OuterRef("pk"), iso_year=iso_year, iso_week=iso_week)
+def _create_deliveries(*, day: dt.date, condition: Q, now: dt.datetime, summary: DispatchSummary) -> None:
     rows = (
-        eligible_patients()
+        reminded_patients()
+        .annotate(last_day=last_checkin_day(), anchor=back_off_from())
         .filter(condition)
-        .exclude(Exists(already))
         .order_by("pk")
-        .values_list("pk", "time_zone", "reminder_weekday", "reminder_hour")
+        .values_list(
+            "pk",
+            "time_zone",
+            "reminder_cadence",
+            "reminder_weekday",
+            "reminder_hour",
+            "anchor",
+            "last_day",
+        )
         .iterator(chunk_size=INSERT_CHUNK)
     )
-    created = 0
     chunk = []
-    for patient_id, zone, weekday, hour in rows:
-        tz = zoneinfo.ZoneInfo(zone)
-        week = local_week(now=now, tz=tz)
+    for patient_id, zone, cadence, weekday, hour, anchor, last_day in rows:
+        variant = variant_for(cadence=cadence, anchor=anchor, today=day)
+        period = period_for(cadence=cadence, day=day, weekday=weekday, hour=hour, tz=zoneinfo.ZoneInfo(zone))
+        iso_year, iso_week = period.iso
+        checked_in = last_day is not None and last_day >= day
+        summary.checked_in += checked_in
         chunk.append(
             ReminderDelivery(
                 patient_id=patient_id,
+                kind=period.kind,
+                period_start=period.start,
                 iso_year=iso_year,
                 iso_week=iso_week,
-                due_at=due_at(week=week, tz=tz, weekday=weekday, hour=hour),
-                expires_at=week_end(week=week, tz=tz),
+                variant=variant,
+                due_at=period.due_at,
+                expires_at=period.expires_at,
+                **({"status": Status.SKIPPED, "last_error": CHECKED_IN} if checked_in else {}),
             )
         )
         if len(chunk) == INSERT_CHUNK:
-            created += _insert(chunk)
+            summary.created += _insert(chunk)
             chunk = []
-    return created + _insert(chunk)
+    summary.created += _insert(chunk)
 
 
 def _insert(chunk: list[ReminderDelivery]) -> int:

@@ -1,5 +1,6 @@
-"""The reminder email and the educational note it teases."""
+"""The reminder email (every cadence and back-off variant) and the educational note it teases."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.mail import EmailMultiAlternatives
@@ -7,8 +8,10 @@ from django.urls import reverse
 
 from tracker.core.emails import absolute_url, build_message
 from tracker.core.i18n import language_of
+from tracker.core.time import patient_today
 from tracker.education.notes import note_of_the_week
-from tracker.models import User
+from tracker.models import ReminderDelivery, User
+from tracker.reminders.schedule import first_weekday
 
 
 @dataclass(frozen=True)
@@ -45,16 +48,25 @@ def reminder_email(
     teaser,
     checkin_url: str,
     unsubscribe_url: str,
+    variant: str = ReminderDelivery.Variant.REGULAR,
+    today: dt.date | None = None,
     connection=None,
 ) -> EmailMultiAlternatives:
-    """The weekly reminder. Counts only: never a value the patient logged."""
+    """The reminder, in the words of its cadence and back-off `variant` (tracker/reminders/schedule.py).
+    Counts only: never a value the patient logged."""
+    today = today or patient_today(patient=patient)
+    weekday = first_weekday(cadence=patient.reminder_cadence, days=patient.reminder_days)
     return build_message(
         template="reminder",
         context={
             "first_name": patient.first_name,
+            "cadence": patient.reminder_cadence,
+            "variant": variant,
             "days_logged": days_logged,
             "streak": streak,
             "teaser": teaser,
+            # A date whose weekday is the one an eased reminder keeps, named in the patient's language.
+            "weekly_day": today + dt.timedelta(days=(weekday - today.isoweekday()) % 7),
             "checkin_url": checkin_url,
             "unsubscribe_url": unsubscribe_url,
         },

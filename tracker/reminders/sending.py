@@ -1,4 +1,8 @@
-"""Sending a batch of weekly reminders, one claimed delivery at a time.
+"""Sending a batch of reminders, one claimed delivery at a time.
+
+`send_batch` prepares what the batch shares (who is still on, pause days, streaks, the week's
+note, one SMTP connection) and calls `send_delivery` for each row: claim it, then each channel's
+step (email today), then mark it sent.
 
 Every change to a delivery here is a conditional UPDATE whose row count says
 whether it happened, so two workers can never both believe they hold a row.
@@ -18,7 +22,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import InterfaceError, OperationalError
 from django.db import connection as database_connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,8 +32,9 @@ from tracker.core.emails import absolute_url
 from tracker.core.i18n import language_of
 from tracker.core.time import patient_today
 from tracker.models import CheckIn, ReminderDelivery
-from tracker.reminders.dispatch import eligible_patients
+from tracker.reminders.dispatch import CHECKED_IN
 from tracker.reminders.emails import reminder_email, reminder_teaser
+from tracker.reminders.schedule import reminded_patients
 from tracker.reminders.unsubscribe import unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -48,23 +53,41 @@ DATABASE_GONE = (OperationalError, InterfaceError)
 DATABASE_LOST = object()  # what a claim returns when the database connection failed
 
 
-def claim(*, delivery_id: int, now: dt.datetime | None = None) -> str | None:
+def claim(
+    *, delivery_id: int, now: dt.datetime | None = None, unless_checked_in_on: dt.date | None = None
+) -> str | None:
     """Take the lease on a pending delivery. Returns the claim token, or None
-    when the row is sent, failed, skipped, past its week, or held by another
-    sender (its lease has not run out)."""
+    when the row is sent, failed, skipped, past its period, or held by another
+    sender (its lease has not run out), or when the patient has a check-in for
+    the day `unless_checked_in_on` (their local today)."""
     now = now or timezone.now()
     token = uuid.uuid4().hex
     lease_end = now + dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
     # A row whose attempts are used up (say, its worker kept dying) is never
-    # claimed again; it is recorded as failed when its week ends.
-    claimed = (
-        ReminderDelivery.objects.filter(
-            pk=delivery_id, status=Status.PENDING, expires_at__gt=now, attempts__lt=settings.REMINDER_MAX_ATTEMPTS
-        )
-        .filter(ReminderDelivery.unclaimed(now))
-        .update(claimed_until=lease_end, claim_token=token, attempts=F("attempts") + 1, updated_at=now)
-    )
+    # claimed again; it is recorded as failed when its period ends.
+    rows = ReminderDelivery.objects.filter(
+        pk=delivery_id, status=Status.PENDING, expires_at__gt=now, attempts__lt=settings.REMINDER_MAX_ATTEMPTS
+    ).filter(ReminderDelivery.unclaimed(now))
+    if unless_checked_in_on is not None:
+        # Checked in the same statement as the claim: a check-in saved any time before it counts.
+        rows = rows.exclude(_checked_in(unless_checked_in_on))
+    claimed = rows.update(claimed_until=lease_end, claim_token=token, attempts=F("attempts") + 1, updated_at=now)
     return token if claimed == 1 else None
+
+
+def _checked_in(day: dt.date) -> Exists:
+    return Exists(CheckIn.objects.filter(patient_id=OuterRef("patient_id"), day=day))
+
+
+def skip_if_checked_in(*, delivery_id: int, day: dt.date, now: dt.datetime | None = None) -> bool:
+    """Record an unclaimed pending delivery as skipped when the patient has checked in for `day`."""
+    now = now or timezone.now()
+    return bool(
+        ReminderDelivery.objects.filter(pk=delivery_id, status=Status.PENDING)
+        .filter(ReminderDelivery.unclaimed(now))
+        .filter(_checked_in(day))
+        .update(status=Status.SKIPPED, last_error=CHECKED_IN, updated_at=now)
+    )
 
 
 def mark_sent(*, delivery_id: int, token: str) -> bool:
@@ -120,13 +143,57 @@ class BatchOutcome:
         self.retry_ids.extend(ids)
         self.retry_in = seconds if self.retry_in is None else min(self.retry_in, seconds)
 
+    def count(self, result, *, wait: int | None, delivery: ReminderDelivery, rest: list) -> bool:
+        """Add what send_delivery did with `delivery` (the first of `rest`, the batch's unsent
+        rows). False when the batch must stop, and the rest wait for a retry."""
+        if result is DATABASE_LOST:
+            # The rest of the batch waits for the task's retry (or the next dispatch);
+            # a claim that did commit holds its row until its lease ends.
+            logger.warning("Database connection lost; %d reminders left for a retry", len(rest))
+            self.retry_later([d.pk for d in rest], DATABASE_RETRY_SECONDS)
+            return False
+        if result == SENT:
+            self.sent += 1
+        elif result == SKIPPED:
+            self.skipped += 1
+        elif wait is None and result in (FAILED, CONNECTION_LOST):
+            self.failed += 1
+        elif wait is not None:
+            self.retry_later([delivery.pk], wait)
+        if result == CONNECTION_LOST:
+            self.retry_later([d.pk for d in rest[1:]], CONNECT_RETRY_SECONDS)
+            return False
+        return True
+
+
+@dataclass
+class BatchContext:
+    """What every delivery of a batch shares: built once, before the first claim."""
+
+    connection: object  # the open SMTP connection
+    today_by_patient: dict
+    streaks: dict
+    logged: dict
+    checkin_url: str
+    teasers: dict = field(default_factory=dict)  # (iso_year, iso_week, language) -> Teaser
+
+    def teaser(self, delivery: ReminderDelivery, language: str):
+        week = (delivery.iso_year, delivery.iso_week, language)
+        if week not in self.teasers:
+            self.teasers[week] = reminder_teaser(iso_year=week[0], iso_week=week[1], language=language)
+        return self.teasers[week]
+
+
+# What send_delivery did with one row.
+SENT, SKIPPED, HELD, FAILED, RETRY, CONNECTION_LOST = "sent", "skipped", "held", "failed", "retry", "connection lost"
+
 
 def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
     """Send the reminders in `delivery_ids` over one SMTP connection.
 
     Each row is claimed right before its message and marked sent right after
     the server accepts it, so a crash loses at most the row in flight (see
-    the module docstring). Rows already sent or held elsewhere are skipped.
+    tracker/reminders/dispatch.py). Rows already sent or held elsewhere are skipped.
     The outcome lists the ids worth retrying soon, and when.
     """
     outcome = BatchOutcome()
@@ -137,25 +204,20 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
         .select_related("patient")
         .order_by("pk")
     )
-    eligible = set(eligible_patients().filter(pk__in=[d.patient_id for d in deliveries]).values_list("pk", flat=True))
+    on = set(reminded_patients().filter(pk__in=[d.patient_id for d in deliveries]).values_list("pk", flat=True))
     # A reminder that comes due on a day the patient paused is skipped (Pause days).
     today_by_patient = {d.patient_id: patient_today(patient=d.patient, now=now) for d in deliveries}
     pauses = pauses_by_patient(today_by_patient=today_by_patient)
     paused = paused_patient_ids(today_by_patient=today_by_patient, pauses=pauses)
-    ready = [d for d in deliveries if d.patient_id in eligible and d.patient_id not in paused]
-    outcome.skipped = _skip([d.pk for d in deliveries if d.patient_id not in eligible], now=now)
+    ready = [d for d in deliveries if d.patient_id in on and d.patient_id not in paused]
+    outcome.skipped = _skip([d.pk for d in deliveries if d.patient_id not in on], now=now)
     outcome.skipped += _skip(
-        [d.pk for d in deliveries if d.patient_id in eligible and d.patient_id in paused], now=now, reason=PAUSED
+        [d.pk for d in deliveries if d.patient_id in on and d.patient_id in paused], now=now, reason=PAUSED
     )
     if not ready:
         return outcome
 
     today_by_patient = {d.patient_id: today_by_patient[d.patient_id] for d in ready}
-    streaks = streaks_for_patients(today_by_patient=today_by_patient, pauses=pauses)
-    logged = _days_logged_last_week(today_by_patient=today_by_patient)
-    teasers = {}
-    checkin_url = absolute_url(reverse("today"))
-
     connection = get_connection()
     try:
         connection.open()
@@ -164,61 +226,81 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
         _note_unreachable([d.pk for d in ready], error=error, now=now)
         outcome.retry_later([d.pk for d in ready], CONNECT_RETRY_SECONDS)
         return outcome
+    context = BatchContext(
+        connection=connection,
+        today_by_patient=today_by_patient,
+        streaks=streaks_for_patients(today_by_patient=today_by_patient, pauses=pauses),
+        logged=_days_logged_last_week(today_by_patient=today_by_patient),
+        checkin_url=absolute_url(reverse("today")),
+    )
     try:
         for index, delivery in enumerate(ready):
-            token = _claim_unless_database_gone(delivery_id=delivery.pk)
-            if token is DATABASE_LOST:
-                # The rest of the batch waits for the task's retry (or the next dispatch);
-                # a claim that did commit holds its row until its lease ends.
-                logger.warning("Database connection lost; %d reminders left for a retry", len(ready) - index)
-                outcome.retry_later([d.pk for d in ready[index:]], DATABASE_RETRY_SECONDS)
+            result, wait = send_delivery(delivery=delivery, context=context)
+            if not outcome.count(result, wait=wait, delivery=delivery, rest=ready[index:]):
                 break
-            if token is None:
-                continue
-            lease_ends = time.monotonic() + settings.REMINDER_LEASE_SECONDS
-            # The week's note, in the patient's language: built once per week and language.
-            language = language_of(delivery.patient)
-            week = (delivery.iso_year, delivery.iso_week, language)
-            if week not in teasers:
-                teasers[week] = reminder_teaser(
-                    iso_year=delivery.iso_year, iso_week=delivery.iso_week, language=language
-                )
-            try:
-                message = reminder_email(
-                    patient=delivery.patient,
-                    days_logged=logged.get(delivery.patient_id, 0),
-                    streak=streaks[delivery.patient_id].current,
-                    teaser=teasers[week],
-                    checkin_url=checkin_url,
-                    unsubscribe_url=unsubscribe_url(patient_id=delivery.patient_id),
-                )
-                connection.send_messages([message])
-            except Exception as error:  # recorded on the row: one bad message must not stall the batch
-                problem, permanent, connection_lost = _smtp_failure(error)
-                wait = mark_failed(delivery_id=delivery.pk, token=token, error=problem, permanent=permanent)
-                if wait is None:
-                    outcome.failed += 1
-                else:
-                    outcome.retry_later([delivery.pk], wait)
-                if connection_lost:
-                    outcome.retry_later([d.pk for d in ready[index + 1 :]], CONNECT_RETRY_SECONDS)
-                    break
-                continue
-            # The server has accepted the message: record it before anything else, in a
-            # transaction of its own (autocommit) so its commit is as short as it can be.
-            # A crash before that UPDATE reaches the database is the one window left; it
-            # resends (at-least-once), as tracker/reminders/dispatch.py explains.
-            _mark_sent_retrying(delivery_id=delivery.pk, token=token, lease_ends=lease_ends)
-            outcome.sent += 1
     finally:
         connection.close()
     return outcome
 
 
-def _claim_unless_database_gone(*, delivery_id: int):
+def send_delivery(*, delivery: ReminderDelivery, context: BatchContext) -> tuple:
+    """Claim one delivery, send it on each channel, and mark it sent.
+
+    Returns (what happened, seconds to wait before a retry or None). The claim fails when
+    another sender holds the row or the patient has checked in for their local today since the
+    dispatch; in that last case the row is recorded as skipped.
+    """
+    today = patient_today(patient=delivery.patient)
+    token = _claim_unless_database_gone(delivery_id=delivery.pk, unless_checked_in_on=today)
+    if token is DATABASE_LOST:
+        return DATABASE_LOST, None
+    if token is None:
+        try:
+            return (SKIPPED if skip_if_checked_in(delivery_id=delivery.pk, day=today) else HELD), None
+        except DATABASE_GONE:
+            _drop_database_connection()
+            return DATABASE_LOST, None
+    lease_ends = time.monotonic() + settings.REMINDER_LEASE_SECONDS
+    failure = _email_step(delivery=delivery, token=token, context=context)
+    if failure is not None:
+        return failure
+    # The server has accepted the message: record it before anything else, in a
+    # transaction of its own (autocommit) so its commit is as short as it can be.
+    # A crash before that UPDATE reaches the database is the one window left; it
+    # resends (at-least-once), as tracker/reminders/dispatch.py explains.
+    _mark_sent_retrying(delivery_id=delivery.pk, token=token, lease_ends=lease_ends)
+    return SENT, None
+
+
+def _email_step(*, delivery: ReminderDelivery, token: str, context: BatchContext) -> tuple | None:
+    """Send the reminder email of a claimed delivery. None when the SMTP server accepted it; else
+    the failure is recorded on the row and returned as send_delivery's answer."""
+    language = language_of(delivery.patient)
+    try:
+        message = reminder_email(
+            patient=delivery.patient,
+            variant=delivery.variant,
+            days_logged=context.logged.get(delivery.patient_id, 0),
+            streak=context.streaks[delivery.patient_id].current,
+            teaser=context.teaser(delivery, language),
+            checkin_url=context.checkin_url,
+            unsubscribe_url=unsubscribe_url(patient_id=delivery.patient_id),
+            today=context.today_by_patient[delivery.patient_id],
+        )
+        context.connection.send_messages([message])
+    except Exception as error:  # recorded on the row: one bad message must not stall the batch
+        problem, permanent, connection_lost = _smtp_failure(error)
+        wait = mark_failed(delivery_id=delivery.pk, token=token, error=problem, permanent=permanent)
+        if connection_lost:
+            return CONNECTION_LOST, wait
+        return (FAILED, None) if wait is None else (RETRY, wait)
+    return None
+
+
+def _claim_unless_database_gone(*, delivery_id: int, unless_checked_in_on: dt.date | None = None):
     """claim(), or DATABASE_LOST when the database connection failed (and was closed)."""
     try:
-        return claim(delivery_id=delivery_id)
+        return claim(delivery_id=delivery_id, unless_checked_in_on=unless_checked_in_on)
     except DATABASE_GONE:
         _drop_database_connection()
         return DATABASE_LOST

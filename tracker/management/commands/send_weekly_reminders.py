@@ -6,7 +6,8 @@ from tracker.tasks import dispatch_weekly_reminders
 
 class Command(BaseCommand):
     help = (
-        "Send the weekly reminders that are due: run it hourly from cron when there is no Celery beat. "
+        "Send the reminders that are due (daily, chosen days and weekly): run it every two minutes from cron "
+        "when there is no Celery beat. "
         "Without CELERY_BROKER_URL the sends happen in this process; with one, they go to the workers. "
         "Safe to run twice, or at the same time as beat."
     )

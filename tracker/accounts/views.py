@@ -51,6 +51,7 @@ from tracker.core.throttle import (
     throttle,
 )
 from tracker.models import AuditEvent
+from tracker.reminders.push_views import push_settings
 from tracker.tasks import send_password_reset, send_signup_email
 
 SIGNUP_EMAIL_KEY = "signup_email"
@@ -210,6 +211,7 @@ def account_settings(request):
         return render(request, "tracker/settings_clinician.html", context, status=status)
     context["enrolments"] = current_enrolments(patient=request.user)
     context["code_form"] = InviteCodeForm()
+    context.update(push_settings(request))
     return render(request, "tracker/settings.html", context, status=status)
 
 

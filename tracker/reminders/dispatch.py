@@ -1,6 +1,7 @@
 """Weekly reminder emails: who is due, and sending each one exactly once.
 
-A patient who opted in, verified their address and is active is *due* once
+An active patient who opted in and verified their address, or who turned on Web Push on a device
+(tracker/reminders/push.py), is *due* once
 their chosen local weekday and hour has come in the current ISO week of their
 own time zone. Each week's reminder is one `ReminderDelivery` row, unique on
 (patient, iso_year, iso_week).
@@ -57,6 +58,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from tracker.models import ReminderDelivery, User
+from tracker.reminders.push import push_channel
 
 logger = logging.getLogger(__name__)
 
@@ -68,10 +70,17 @@ WEEK_ENDED_ERROR = "The week ended before this reminder could be sent."
 # --- Who is due -----------------------------------------------------------
 
 
+# The email channel: opted in, with a confirmed address.
+EMAIL_CHANNEL = Q(reminders_enabled=True, email_verified_at__isnull=False)
+
+
+def email_reminders_on(patient: User) -> bool:
+    return patient.reminders_enabled and patient.email_verified_at is not None
+
+
 def eligible_patients():
-    return User.objects.filter(
-        role=User.Role.PATIENT, is_active=True, reminders_enabled=True, email_verified_at__isnull=False
-    )
+    """Active patients with reminders on by email, or by Web Push on at least one device."""
+    return User.objects.filter(role=User.Role.PATIENT, is_active=True).filter(EMAIL_CHANNEL | push_channel())
 
 
 @dataclass(frozen=True)

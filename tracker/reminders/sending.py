@@ -28,8 +28,9 @@ from tracker.core.emails import absolute_url
 from tracker.core.i18n import language_of
 from tracker.core.time import patient_today
 from tracker.models import CheckIn, ReminderDelivery
-from tracker.reminders.dispatch import eligible_patients
+from tracker.reminders.dispatch import eligible_patients, email_reminders_on
 from tracker.reminders.emails import reminder_email, reminder_teaser
+from tracker.reminders.push import PushClient, send_reminder_pushes
 from tracker.reminders.unsubscribe import unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -157,13 +158,9 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
     checkin_url = absolute_url(reverse("today"))
 
     connection = get_connection()
-    try:
-        connection.open()
-    except OSError as error:  # smtplib.SMTPException is an OSError too
-        # Nothing was claimed, so no attempt is used up: the rows wait for a retry.
-        _note_unreachable([d.pk for d in ready], error=error, now=now)
-        outcome.retry_later([d.pk for d in ready], CONNECT_RETRY_SECONDS)
-        return outcome
+    by_email = _open_for_email(connection, ready=ready, outcome=outcome, now=now)
+    ready = [d for d in ready if d.pk in by_email or not email_reminders_on(d.patient)]
+    push_client = PushClient()
     try:
         for index, delivery in enumerate(ready):
             token = _claim_unless_database_gone(delivery_id=delivery.pk)
@@ -176,6 +173,13 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
             if token is None:
                 continue
             lease_ends = time.monotonic() + settings.REMINDER_LEASE_SECONDS
+            # Web Push to the patient's devices, each at most once per reminder (a retry of the
+            # email skips them; their own retries never resend the email): tracker/reminders/push.py.
+            send_reminder_pushes(delivery=delivery, client=push_client)
+            if delivery.pk not in by_email:  # push only: the reminder is done
+                _mark_sent_retrying(delivery_id=delivery.pk, token=token, lease_ends=lease_ends)
+                outcome.sent += 1
+                continue
             # The week's note, in the patient's language: built once per week and language.
             language = language_of(delivery.patient)
             week = (delivery.iso_year, delivery.iso_week, language)
@@ -212,7 +216,25 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
             outcome.sent += 1
     finally:
         connection.close()
+        push_client.close()
     return outcome
+
+
+def _open_for_email(connection, *, ready: list[ReminderDelivery], outcome: BatchOutcome, now) -> set[int]:
+    """Open the SMTP connection if a reminder in `ready` goes by email; the ids of those that do.
+
+    None when the server can't be reached: nothing was claimed, so no attempt is used up, and
+    those rows wait for a retry. Reminders by push alone still go."""
+    by_email = {d.pk for d in ready if email_reminders_on(d.patient)}
+    if not by_email:
+        return by_email
+    try:
+        connection.open()
+    except OSError as error:  # smtplib.SMTPException is an OSError too
+        _note_unreachable(sorted(by_email), error=error, now=now)
+        outcome.retry_later(sorted(by_email), CONNECT_RETRY_SECONDS)
+        return set()
+    return by_email
 
 
 def _claim_unless_database_gone(*, delivery_id: int):

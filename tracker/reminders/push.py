@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -165,13 +166,21 @@ def send_reminder_pushes(
     if not push_enabled():
         return PushOutcome()
     now = now or timezone.now()
+    token = uuid.uuid4().hex
+    claim = {"claimed_until": now + _lease(), "claim_token": token, "updated_at": now}
+    # Pushes an earlier attempt left waiting (a 429 whose wait is over), then the devices' new
+    # ones, claimed as they are made: two statements, one of which usually changes nothing.
+    _claimable(now=now).filter(delivery=delivery).update(attempts=F("attempts") + 1, **claim)
     devices = PushSubscription.objects.filter(user_id=delivery.patient_id).values_list("pk", flat=True)
     PushDelivery.objects.bulk_create(
-        [PushDelivery(delivery=delivery, subscription_id=pk, expires_at=delivery.expires_at) for pk in devices],
+        [
+            PushDelivery(delivery=delivery, subscription_id=pk, expires_at=delivery.expires_at, attempts=1, **claim)
+            for pk in devices
+        ],
         ignore_conflicts=True,
     )
-    ids = _claimable(now=now).filter(delivery=delivery).values_list("pk", flat=True)
-    return _send(list(ids), client=client)
+    rows = PushDelivery.objects.filter(delivery=delivery, claim_token=token, status=Status.PENDING)
+    return _send_claimed(rows, token=token, client=client)
 
 
 def push_retry_batches(*, now: dt.datetime | None = None) -> Iterator[list[int]]:
@@ -202,12 +211,28 @@ def _claimable(*, now: dt.datetime):
 
 
 def _send(ids: list[int], *, client: PushClient | None) -> PushOutcome:
+    """Claim the pushes in `ids` that are still waiting, and send them."""
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    _claimable(now=now).filter(pk__in=ids).update(
+        claimed_until=now + _lease(), claim_token=token, attempts=F("attempts") + 1, updated_at=now
+    )
+    rows = PushDelivery.objects.filter(pk__in=ids, claim_token=token, status=Status.PENDING)
+    return _send_claimed(rows, token=token, client=client)
+
+
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=4 * settings.PUSH_TIMEOUT)
+
+
+def _send_claimed(rows, *, token: str, client: PushClient | None) -> PushOutcome:
+    """Send the pushes in `rows`, all claimed with `token`, and record each answer."""
     outcome = PushOutcome()
-    if not ids:
+    rows = list(rows.select_related("subscription", "delivery__patient").order_by("pk"))
+    if not rows:
         return outcome
     own_client = client is None
     client = client or PushClient()
-    rows = PushDelivery.objects.filter(pk__in=ids).select_related("subscription", "delivery__patient").order_by("pk")
     checkin_url = absolute_url(reverse("today"))
     payloads: dict[str, bytes] = {}
     try:
@@ -215,17 +240,14 @@ def _send(ids: list[int], *, client: PushClient | None) -> PushOutcome:
             language = language_of(row.delivery.patient)
             if language not in payloads:
                 payloads[language] = reminder_push_payload(language=language, checkin_url=checkin_url)
-            _send_one(row, client=client, payload=payloads[language], outcome=outcome)
+            _send_one(row, token=token, client=client, payload=payloads[language], outcome=outcome)
     finally:
         if own_client:
             client.close()
     return outcome
 
 
-def _send_one(row: PushDelivery, *, client: PushClient, payload: bytes, outcome: PushOutcome) -> None:
-    token = _claim(row.pk)
-    if token is None:
-        return
+def _send_one(row: PushDelivery, *, token: str, client: PushClient, payload: bytes, outcome: PushOutcome) -> None:
     try:
         answer = client.post(row.subscription, payload)
     except requests.RequestException as error:  # a timeout, a refused or dropped connection
@@ -237,10 +259,12 @@ def _send_one(row: PushDelivery, *, client: PushClient, payload: bytes, outcome:
         return
     now = timezone.now()
     if 200 <= answer.status < 300:
-        PushDelivery.objects.filter(pk=row.pk, claim_token=token, status=Status.PENDING).update(
-            status=Status.SENT, sent_at=now, claimed_until=None, last_error="", updated_at=now
-        )
-        PushSubscription.objects.filter(pk=row.subscription_id).update(last_success_at=now)
+        # One commit for both: the push is sent, and the device was reached.
+        with transaction.atomic():
+            PushDelivery.objects.filter(pk=row.pk, claim_token=token, status=Status.PENDING).update(
+                status=Status.SENT, sent_at=now, claimed_until=None, last_error="", updated_at=now
+            )
+            PushSubscription.objects.filter(pk=row.subscription_id).update(last_success_at=now)
         outcome.sent += 1
     elif answer.status in GONE:
         # The browser unsubscribed, or the service expired it: this device gets no more pushes.
@@ -252,18 +276,6 @@ def _send_one(row: PushDelivery, *, client: PushClient, payload: bytes, outcome:
     else:
         _mark_failed(row.pk, token, error=f"Push service refused it: {answer.status}")
         outcome.failed += 1
-
-
-def _claim(push_id: int) -> str | None:
-    now = timezone.now()
-    token = uuid.uuid4().hex
-    lease = dt.timedelta(seconds=4 * settings.PUSH_TIMEOUT)
-    claimed = (
-        _claimable(now=now)
-        .filter(pk=push_id)
-        .update(claimed_until=now + lease, claim_token=token, attempts=F("attempts") + 1, updated_at=now)
-    )
-    return token if claimed == 1 else None
 
 
 def backoff_seconds(attempts: int) -> int:

@@ -208,3 +208,33 @@ def test_the_payload_is_json_the_service_worker_reads(web_push, push_only, froze
     add_device(web_push, push_only, "dana-phone")
     send_batch(delivery_ids=queue_all())
     assert set(json.loads(web_push.received[0].payload)) == {"title", "url"}
+
+
+def test_the_clinics_reminder_reach_counts_either_channel_with_the_same_small_cell_rule(
+    web_push, db, smtp_sink, frozen_now
+):
+    from tests.factories import ClinicFactory
+    from tracker.clinics.disclosure import engagement_report
+    from tracker.clinics.engagement import clinic_engagement, default_period
+    from tracker.clinics.services import clinic_join
+
+    clinic = ClinicFactory()
+    by_email = [ReminderPatientFactory(email=f"email{i}@example.com") for i in range(3)]
+    by_push = [ReminderPatientFactory(email=f"push{i}@example.com", reminders_enabled=False) for i in range(3)]
+    for index, patient in enumerate(by_push):
+        add_device(web_push, patient, f"phone-{index}")
+    # A push-only patient whose one device is gone was not reached: not counted.
+    lost = ReminderPatientFactory(email="lost@example.com", reminders_enabled=False)
+    add_device(web_push, lost, "lost-phone", answer=410)
+    for patient in [*by_email, *by_push, lost]:
+        clinic_join(patient=patient, clinic=clinic)
+    send_batch(delivery_ids=queue_all())
+    assert ReminderDelivery.objects.get(patient=lost).status == Status.FAILED
+
+    def reach():
+        engagement = clinic_engagement(clinic=clinic, period=default_period(today=TODAY))
+        return engagement_report(engagement=engagement, today=TODAY).summary["reminders_sent"].text
+
+    assert reach() == "6"
+    ReminderDelivery.objects.filter(patient__in=by_email[:2]).delete()
+    assert reach() == "fewer than 5"

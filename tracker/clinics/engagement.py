@@ -13,8 +13,8 @@ Definitions (tests/clinics/engagement_reference.py computes the same from raw ro
 - Factor logging rate: the share of the week's check-ins that include the factor.
 - Notes opened, per week: notes opened (one per patient, note and day) on a day
   of a week the patient was enrolled in, and how many patients opened any.
-- Reminder reach, per week: reminders sent for a week (the patient's ISO week)
-  the patient was enrolled in, and how many were followed by a new check-in
+- Reminder reach, per week: reminders sent for a week (the patient's ISO week; by
+  email, by Web Push to a device, or both: one reminder) the patient was enrolled in, and how many were followed by a new check-in
   within 48 hours of sending. A patient gets at most one reminder a week.
 - Retention: per month of joining (the patient's own date), of the joinings
   whose Nth week has been reached by the end of the period, the share that

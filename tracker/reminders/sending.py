@@ -40,6 +40,7 @@ Status = ReminderDelivery.Status
 CONNECT_RETRY_SECONDS = 5 * 60
 TURNED_OFF = "Reminders were turned off before it was sent."
 PAUSED = "The patient paused the day it was due to go out."
+NO_DEVICE = "Push only, and no device took the push (each answered gone or refused it)."
 # When the database connection is lost mid-batch, the rest of the batch is retried after this.
 DATABASE_RETRY_SECONDS = 30
 # Pauses between tries of a mark whose database connection failed; the last repeats until the lease ends.
@@ -175,10 +176,14 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
             lease_ends = time.monotonic() + settings.REMINDER_LEASE_SECONDS
             # Web Push to the patient's devices, each at most once per reminder (a retry of the
             # email skips them; their own retries never resend the email): tracker/reminders/push.py.
-            send_reminder_pushes(delivery=delivery, client=push_client)
-            if delivery.pk not in by_email:  # push only: the reminder is done
-                _mark_sent_retrying(delivery_id=delivery.pk, token=token, lease_ends=lease_ends)
-                outcome.sent += 1
+            pushes = send_reminder_pushes(delivery=delivery, client=push_client)
+            if delivery.pk not in by_email:  # push only: done, sent if a device took it (or will)
+                if pushes.sent or pushes.retry:
+                    _mark_sent_retrying(delivery_id=delivery.pk, token=token, lease_ends=lease_ends)
+                    outcome.sent += 1
+                else:
+                    mark_failed(delivery_id=delivery.pk, token=token, error=NO_DEVICE, permanent=True)
+                    outcome.failed += 1
                 continue
             # The week's note, in the patient's language: built once per week and language.
             language = language_of(delivery.patient)

@@ -14,8 +14,8 @@ Definitions (tests/clinics/engagement_reference.py computes the same from raw ro
 - Notes opened, per week: notes opened (one per patient, note and day) on a day
   of a week the patient was enrolled in, and how many patients opened any.
 - Reminder reach, per week: reminders sent for a week (the patient's ISO week; by
-  email, by Web Push to a device, or both: one reminder) the patient was enrolled in, and how many were followed by a new check-in
-  within 48 hours of sending. A patient gets at most one reminder a week.
+  email, by Web Push or both, one reminder) the patient was enrolled in, and how
+  many were followed by a new check-in within 48 hours of sending. A patient gets at most one reminder a week.
 - Retention: per month of joining (the patient's own date), of the joinings
   whose Nth week has been reached by the end of the period, the share that
   checked in during that Nth week while still enrolled. Week 1 is the week of

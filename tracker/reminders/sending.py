@@ -177,13 +177,8 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
             # Web Push to the patient's devices, each at most once per reminder (a retry of the
             # email skips them; their own retries never resend the email): tracker/reminders/push.py.
             pushes = send_reminder_pushes(delivery=delivery, client=push_client)
-            if delivery.pk not in by_email:  # push only: done, sent if a device took it (or will)
-                if pushes.sent or pushes.retry:
-                    _mark_sent_retrying(delivery_id=delivery.pk, token=token, lease_ends=lease_ends)
-                    outcome.sent += 1
-                else:
-                    mark_failed(delivery_id=delivery.pk, token=token, error=NO_DEVICE, permanent=True)
-                    outcome.failed += 1
+            if delivery.pk not in by_email:  # push only: done
+                _finish_push_only(delivery.pk, token=token, pushes=pushes, lease_ends=lease_ends, outcome=outcome)
                 continue
             # The week's note, in the patient's language: built once per week and language.
             language = language_of(delivery.patient)
@@ -223,6 +218,16 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
         connection.close()
         push_client.close()
     return outcome
+
+
+def _finish_push_only(delivery_id: int, *, token: str, pushes, lease_ends: float, outcome: BatchOutcome) -> None:
+    """A reminder by push alone is sent if a device took it (or will, after a 429 or 5xx)."""
+    if pushes.sent or pushes.retry:
+        _mark_sent_retrying(delivery_id=delivery_id, token=token, lease_ends=lease_ends)
+        outcome.sent += 1
+    else:
+        mark_failed(delivery_id=delivery_id, token=token, error=NO_DEVICE, permanent=True)
+        outcome.failed += 1
 
 
 def _open_for_email(connection, *, ready: list[ReminderDelivery], outcome: BatchOutcome, now) -> set[int]:

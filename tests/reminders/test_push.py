@@ -238,3 +238,35 @@ def test_the_clinics_reminder_reach_counts_either_channel_with_the_same_small_ce
     assert reach() == "6"
     ReminderDelivery.objects.filter(patient__in=by_email[:2]).delete()
     assert reach() == "fewer than 5"
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_pushes_through_redis_once_per_device_even_with_two_dispatches(web_push, smtp_sink):
+    import redis
+
+    from tests.celery_helpers import broker_is_idle, real_worker, wait_for
+    from tests.services import require_redis
+
+    url = require_redis()
+    redis.Redis.from_url(url).flushdb()
+    patients = ReminderPatientFactory.create_batch(3, reminders_enabled=False)
+    for index, patient in enumerate(patients):
+        add_device(web_push, patient, f"phone-{index}")
+    erin = ReminderPatientFactory(email="erin@example.com")
+    add_device(web_push, erin, "erin-phone")
+    add_device(web_push, erin, "erin-old-phone", answer=410)
+    try:
+        with real_worker(url, pool="threads", concurrency=2):
+            dispatch_weekly_reminders.delay()
+            dispatch_weekly_reminders.delay()
+            wait_for(lambda: ReminderDelivery.objects.filter(status=Status.SENT).count() == 4, what="four reminders")
+            wait_for(lambda: broker_is_idle(url), what="an idle broker")
+    finally:
+        redis.Redis.from_url(url).flushdb()
+    assert sorted(push.device for push in web_push.received) == [
+        "erin-old-phone", "erin-phone", "phone-0", "phone-1", "phone-2"
+    ]  # fmt: skip
+    assert web_push.rejected == []
+    assert smtp_sink.per_recipient() == {"erin@example.com": 1}
+    assert not PushSubscription.objects.filter(endpoint__contains="erin-old-phone").exists()

@@ -30,7 +30,7 @@ from tracker.core.time import patient_today
 from tracker.models import CheckIn, ReminderDelivery
 from tracker.reminders.dispatch import eligible_patients, email_reminders_on
 from tracker.reminders.emails import reminder_email, reminder_teaser
-from tracker.reminders.push import PushClient, send_reminder_pushes
+from tracker.reminders.push import send_reminder_pushes_for_batch
 from tracker.reminders.unsubscribe import unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,6 @@ Status = ReminderDelivery.Status
 CONNECT_RETRY_SECONDS = 5 * 60
 TURNED_OFF = "Reminders were turned off before it was sent."
 PAUSED = "The patient paused the day it was due to go out."
-NO_DEVICE = "Push only, and no device took the push (each answered gone or refused it)."
 # When the database connection is lost mid-batch, the rest of the batch is retried after this.
 DATABASE_RETRY_SECONDS = 30
 # Pauses between tries of a mark whose database connection failed; the last repeats until the lease ends.
@@ -161,8 +160,14 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
     connection = get_connection()
     by_email = _open_for_email(connection, ready=ready, outcome=outcome, now=now)
     ready = [d for d in ready if d.pk in by_email or not email_reminders_on(d.patient)]
-    push_client = PushClient()
     try:
+        # Web Push first, for the whole batch: each device once per reminder; the reminders by
+        # push alone are claimed and marked there (tracker/reminders/push.py).
+        pushed = send_reminder_pushes_for_batch(deliveries=ready, email_ids=by_email)
+        outcome.sent, outcome.failed = outcome.sent + pushed.sent, outcome.failed + pushed.failed
+        if pushed.retry_ids:
+            outcome.retry_later(pushed.retry_ids, pushed.retry_in)
+        ready = [d for d in ready if d.pk in by_email]
         for index, delivery in enumerate(ready):
             token = _claim_unless_database_gone(delivery_id=delivery.pk)
             if token is DATABASE_LOST:
@@ -174,12 +179,6 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
             if token is None:
                 continue
             lease_ends = time.monotonic() + settings.REMINDER_LEASE_SECONDS
-            # Web Push to the patient's devices, each at most once per reminder (a retry of the
-            # email skips them; their own retries never resend the email): tracker/reminders/push.py.
-            pushes = send_reminder_pushes(delivery=delivery, client=push_client)
-            if delivery.pk not in by_email:  # push only: done
-                _finish_push_only(delivery.pk, token=token, pushes=pushes, lease_ends=lease_ends, outcome=outcome)
-                continue
             # The week's note, in the patient's language: built once per week and language.
             language = language_of(delivery.patient)
             week = (delivery.iso_year, delivery.iso_week, language)
@@ -216,18 +215,7 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
             outcome.sent += 1
     finally:
         connection.close()
-        push_client.close()
     return outcome
-
-
-def _finish_push_only(delivery_id: int, *, token: str, pushes, lease_ends: float, outcome: BatchOutcome) -> None:
-    """A reminder by push alone is sent if a device took it (or will, after a 429 or 5xx)."""
-    if pushes.sent or pushes.retry:
-        _mark_sent_retrying(delivery_id=delivery_id, token=token, lease_ends=lease_ends)
-        outcome.sent += 1
-    else:
-        mark_failed(delivery_id=delivery_id, token=token, error=NO_DEVICE, permanent=True)
-        outcome.failed += 1
 
 
 def _open_for_email(connection, *, ready: list[ReminderDelivery], outcome: BatchOutcome, now) -> set[int]:

@@ -10,7 +10,8 @@ It checks what a real push service checks, and what a browser does with the mess
 
 Then it answers as told by the endpoint's path, /push/<status>/<device> (201, 404, 410, 429
 with Retry-After, 500), or by `answers[device]` when a test changes its mind. A request that
-fails a check gets 400/401/403 and is listed in `rejected`, with why.
+fails a check gets 400/401/403 and is listed in `rejected`, with why. A GET of / gives the counts
+of its answers; of /accepted, when it accepted each device's push (for the benchmark).
 
 A device's keys come from (secret, device name) alone, so another process that knows the secret
 (the benchmark's sender) can build the same subscriptions: `python -m tests.push_service`.
@@ -93,6 +94,7 @@ class PushService:
         self.rejected: list[tuple[str, str]] = []
         self.answers: dict[str, int] = {}
         self.counts: Counter = Counter()
+        self.accepted_at: dict[str, float] = {}  # device -> when its last 2xx answer was given (time.time())
         self.keep_payloads = True
         self._lock = threading.Lock()
         self._keys: dict[str, tuple[ec.EllipticCurvePrivateKey, bytes]] = {}
@@ -139,6 +141,8 @@ class PushService:
         with self._lock:
             answer = self.answers.get(device, int(match.group(1)))
             self.counts[answer] += 1
+            if 200 <= answer < 300:
+                self.accepted_at[device] = time.time()
             if self.keep_payloads:
                 self.received.append(Push(device=device, payload=payload, ttl=ttl, answer=answer))
         return answer, ({"Retry-After": "1"} if answer == 429 else {})
@@ -218,7 +222,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def do_GET(self):
-        body = json.dumps(self.server.service.stats()).encode()
+        service = self.server.service
+        if self.path == "/accepted":  # for the benchmark's measure of the crash window
+            with service._lock:
+                body = json.dumps(service.accepted_at).encode()
+        else:
+            body = json.dumps(service.stats()).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

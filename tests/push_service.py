@@ -95,6 +95,7 @@ class PushService:
         self.answers: dict[str, int] = {}
         self.counts: Counter = Counter()
         self.accepted_at: dict[str, float] = {}  # device -> when its last 2xx answer was given (time.time())
+        self.on_push = None  # a test's hook: called with the number of pushes answered, before the answer goes
         self.keep_payloads = True
         self._lock = threading.Lock()
         self._keys: dict[str, tuple[ec.EllipticCurvePrivateKey, bytes]] = {}
@@ -145,6 +146,9 @@ class PushService:
                 self.accepted_at[device] = time.time()
             if self.keep_payloads:
                 self.received.append(Push(device=device, payload=payload, ttl=ttl, answer=answer))
+            answered = sum(self.counts.values())
+        if self.on_push is not None:
+            self.on_push(answered)
         return answer, ({"Retry-After": "1"} if answer == 429 else {})
 
     def _check_vapid(self, authorization: str) -> None:

@@ -10,9 +10,11 @@ import time_machine
 from django.core import mail
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests.conftest import NOW
 from tests.factories import ReminderPatientFactory
+from tests.reminders.test_faults import our_backend_pid, postgresql_only, terminate_backend
 from tests.reminders.test_push import add_device, queue_all
 from tracker.models import PushDelivery, PushSubscription, ReminderDelivery
 from tracker.reminders import push
@@ -164,3 +166,27 @@ def test_it_claims_sends_and_records_a_batch_in_the_same_number_of_queries_whate
         return len(queries)
 
     assert queries_for(3, 0) == queries_for(30, 100)
+
+
+@postgresql_only
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_it_records_a_batch_whose_database_connection_was_cut_mid_push_and_pushes_each_device_once(
+    web_push, settings, small_record_sets
+):
+    patients_with_a_device(web_push, 5)
+    ids = queue_all()
+    sender = our_backend_pid()
+    # The third push is accepted, and the sender's connection dies before it can record it.
+    web_push.on_push = lambda answered: terminate_backend(sender) if answered == 3 else None
+
+    outcome = send_batch(delivery_ids=ids)
+
+    assert our_backend_pid() != sender  # it reconnected
+    assert (outcome.sent, outcome.retry_ids) == (5, [])
+    assert set(PushDelivery.objects.values_list("status", flat=True)) == {PushStatus.SENT}
+    # Later runs, past every lease, find nothing to push again.
+    later = timezone.now() + dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1)
+    with time_machine.travel(later, tick=False):
+        dispatch_weekly_reminders()
+    assert received(web_push) == [f"phone-{i}" for i in range(5)]

@@ -8,7 +8,7 @@ import threading
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -190,3 +190,19 @@ def test_it_records_a_batch_whose_database_connection_was_cut_mid_push_and_pushe
     with time_machine.travel(later, tick=False):
         dispatch_weekly_reminders()
     assert received(web_push) == [f"phone-{i}" for i in range(5)]
+
+
+def test_it_leaves_the_push_only_reminders_for_a_retry_when_the_database_is_lost_at_the_claim(
+    web_push, db, frozen_now, monkeypatch
+):
+    patients_with_a_device(web_push, 2)
+    ids = queue_all()
+
+    def lost(*args, **kwargs):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(push, "_claim_reminders", lost)
+    outcome = send_batch(delivery_ids=ids)
+    assert (outcome.sent, outcome.retry_ids, outcome.retry_in) == (0, ids, push.DATABASE_RETRY_SECONDS)
+    assert web_push.received == []
+    assert set(ReminderDelivery.objects.values_list("status", "attempts")) == {(Status.PENDING, 0)}

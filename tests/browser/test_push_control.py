@@ -32,7 +32,8 @@ def push_configured(settings, live_server):
 def test_with_permission_the_control_subscribes_or_says_clearly_that_it_could_not(
     browser, live_server, push_configured
 ):
-    context = browser.new_context(base_url=live_server.url)
+    # Reduced motion: the clicked button's hover colours are final when axe looks, not mid-transition.
+    context = browser.new_context(base_url=live_server.url, reduced_motion="reduce")
     context.grant_permissions(["notifications"], origin=live_server.url)
     page = context.new_page()
     log_in(page, push_configured.email, PASSWORD)
@@ -76,7 +77,8 @@ def test_without_javascript_the_page_says_push_needs_a_supported_browser(browser
 
 
 def test_the_service_worker_shows_a_pushed_reminder_with_its_link(browser, live_server, push_configured):
-    context = browser.new_context(base_url=live_server.url)
+    # Reduced motion: the clicked button's hover colours are final when axe looks, not mid-transition.
+    context = browser.new_context(base_url=live_server.url, reduced_motion="reduce")
     context.grant_permissions(["notifications"], origin=live_server.url)
     page = context.new_page()
     log_in(page, push_configured.email, PASSWORD)

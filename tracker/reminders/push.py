@@ -231,18 +231,16 @@ def _claim_pushes(deliveries: list[ReminderDelivery], *, token: str, now: dt.dat
     claim = _claim_fields(token=token, now=now)
     ids = [d.pk for d in deliveries]
     _claimable(now=now).filter(delivery_id__in=ids).update(attempts=F("attempts") + 1, **claim)
-    reminder_of = {d.patient_id: d for d in deliveries}
-    devices = PushSubscription.objects.filter(user_id__in=list(reminder_of)).values_list("pk", "user_id")
+    devices_of = defaultdict(list)
+    for pk, user_id in PushSubscription.objects.filter(user_id__in={d.patient_id for d in deliveries}).values_list(
+        "pk", "user_id"
+    ):
+        devices_of[user_id].append(pk)
     PushDelivery.objects.bulk_create(
         [
-            PushDelivery(
-                delivery=reminder_of[user_id],
-                subscription_id=pk,
-                expires_at=reminder_of[user_id].expires_at,
-                attempts=1,
-                **claim,
-            )  # fmt: skip
-            for pk, user_id in devices
+            PushDelivery(delivery=d, subscription_id=pk, expires_at=d.expires_at, attempts=1, **claim)
+            for d in deliveries
+            for pk in devices_of[d.patient_id]
         ],
         ignore_conflicts=True,
         batch_size=1000,

@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint format migrate seed serve-prod collectstatic screenshots insight-screenshots clean mutation messages compilemessages
-.PHONY: bench-install bench-dashboard bench-summary bench-save bench-clinic bench-reminders loadtest faults
+.PHONY: bench-install bench-dashboard bench-summary bench-save bench-clinic bench-reminders bench-push loadtest faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -105,6 +105,10 @@ bench-clinic: $(VENV)/.installed collectstatic
 ## make bench-reminders: weekly (or --cadence daily) reminders through a Celery worker and Redis to an SMTP sink (PostgreSQL, Redis)
 bench-reminders: $(VENV)/.installed-dev
 	$(BIN)/python bench/reminders.py $(BENCH_ARGS)
+
+## make bench-push: 20,000 Web Push reminders to a loopback push service that verifies and decrypts them (PostgreSQL)
+bench-push: $(VENV)/.installed-dev
+	$(BIN)/python bench/push.py $(BENCH_ARGS)
 
 ## make loadtest: gunicorn under locust, production settings (PostgreSQL, Redis); restarts Redis unless --no-faults
 loadtest: $(VENV)/.installed-bench

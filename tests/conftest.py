@@ -175,3 +175,19 @@ def smtp_sink(settings):
     settings.EMAIL_TIMEOUT = 10
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+def web_push(settings):
+    """Web Push on, with a fresh VAPID pair, and a push service on loopback that checks the VAPID
+    token against that pair and decrypts every payload (tests/push_service.py)."""
+    from tests.push_service import PushService, b64url
+    from wellness.vapid import public_key_of
+
+    private = os.urandom(32)
+    public = b64url(public_key_of(private))
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = public, b64url(private)
+    settings.VAPID_SUBJECT = "mailto:ops@clinic.example"
+    settings.WEB_PUSH_ENABLED = True
+    with PushService(vapid_public_key=public) as service:
+        yield service

@@ -94,6 +94,10 @@ MATRIX = {
     "two_factor_verify": only(set(), "redirect", anonymous="login"),
     "two_factor_disable": only(set(), 405, anonymous="login"),
     "resend_verification": only(set(), 405, anonymous="login"),
+    # JSON for the page's script, POST only: a GET is 405 for anyone; a POST needs a signed-in
+    # patient (403 in JSON otherwise, tests/reminders/test_push_devices.py).
+    "push_subscribe": dict.fromkeys(PERSONAS, 405),
+    "push_unsubscribe": dict.fromkeys(PERSONAS, 405),
     # Signed-token links from emails: no login needed; a bad token is a 400 for everyone.
     "verify_email": dict.fromkeys(PERSONAS, 400),
     "reminders_unsubscribe": dict.fromkeys(PERSONAS, 400),

@@ -6,8 +6,11 @@ themselves. Individual check-ins are visible only to superusers who were
 explicitly granted `view_individual_checkins`, and every look is audited. The
 audit log itself is read-only, for superusers only. NoteOpened (which patient
 opened which note) is not registered. Reminder deliveries show only who, which
-week, and what happened to the email.
+week, and what happened to the email; push devices and pushes likewise, without the
+device's keys or its push address (a capability: whoever has it can push to the device).
 """
+
+from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -32,6 +35,8 @@ from tracker.models import (
     NoteCitation,
     NoteTranslation,
     NoteViewDay,
+    PushDelivery,
+    PushSubscription,
     ReminderDelivery,
     User,
 )
@@ -277,3 +282,60 @@ class ReminderDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "updated_at",
     ]
     readonly_fields = fields
+
+
+def _push_service(subscription: PushSubscription) -> str:
+    """The push service's host alone: the whole endpoint would let anyone push to the device."""
+    return urlsplit(subscription.endpoint).hostname or ""
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Read-only: the devices patients turned push reminders on for. Never the keys or endpoint."""
+
+    list_display = ["user", "push_service", "created_at", "last_success_at"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    fields = ["user", "push_service", "created_at", "last_success_at"]
+    readonly_fields = fields
+
+    @admin.display(description="push service")
+    def push_service(self, obj):
+        return _push_service(obj)
+
+
+@admin.register(PushDelivery)
+class PushDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Read-only: each reminder's push to each device; staff look for failures here."""
+
+    list_display = ["patient", "week", "push_service", "status", "attempts", "last_error", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["delivery__patient__email"]
+    list_select_related = ["delivery__patient", "subscription"]
+    fields = [
+        "patient",
+        "week",
+        "push_service",
+        "status",
+        "attempts",
+        "last_error",
+        "expires_at",
+        "claimed_until",
+        "sent_at",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="patient", ordering="delivery__patient__email")
+    def patient(self, obj):
+        return obj.delivery.patient
+
+    @admin.display(description="week")
+    def week(self, obj):
+        return f"{obj.delivery.iso_year}-W{obj.delivery.iso_week:02d}"
+
+    @admin.display(description="push service")
+    def push_service(self, obj):
+        return _push_service(obj.subscription)

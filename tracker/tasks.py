@@ -14,6 +14,7 @@ from django.conf import settings
 from tracker.accounts.notices import security_email_send
 from tracker.accounts.services import password_reset_send, signup_email_send
 from tracker.reminders.dispatch import dispatch
+from tracker.reminders.push import push_retry_batches, send_push_batch
 from tracker.reminders.sending import send_batch
 
 # Retries of one batch through the broker; after these the next dispatch (every
@@ -25,7 +26,12 @@ SEND_RETRIES = 3
 def dispatch_weekly_reminders() -> dict:
     """Every few minutes (beat): enqueue this week's due reminders in batches."""
     summary = dispatch(enqueue=lambda ids: send_weekly_reminders.delay(ids))
-    return vars(summary)
+    # Pushes that a push service asked to try later (429, 5xx), once their wait is over.
+    push_retries = 0
+    for batch in push_retry_batches():
+        send_reminder_push_retries.delay(batch)
+        push_retries += len(batch)
+    return {**vars(summary), "push_retries": push_retries}
 
 
 @shared_task(bind=True, max_retries=SEND_RETRIES)
@@ -42,6 +48,12 @@ def send_weekly_reminders(self, delivery_ids: list[int]) -> dict:
     ):
         raise self.retry(args=[outcome.retry_ids], countdown=outcome.retry_in)
     return {"sent": outcome.sent, "failed": outcome.failed, "skipped": outcome.skipped, "retry": len(outcome.retry_ids)}
+
+
+@shared_task
+def send_reminder_push_retries(push_ids: list[int]) -> dict:
+    """Push again what a push service asked to try later; the reminder's email is not involved."""
+    return vars(send_push_batch(push_ids=push_ids))
 
 
 @shared_task

@@ -17,6 +17,7 @@ from tracker.core.converters import IsoDateConverter
 from tracker.education import views as learn
 from tracker.privacy import views as data
 from tracker.pwa import views as pwa
+from tracker.reminders import push_views
 from tracker.reminders import views as reminders
 
 register_converter(IsoDateConverter, "isodate")
@@ -50,6 +51,8 @@ urlpatterns = [
     path("settings/data/export-csv.zip", data.export_csv, name="export_csv"),
     path("settings/data/export-fhir.json", data.export_fhir, name="export_fhir"),
     path("settings/data/delete/", data.delete_account, name="delete_account"),
+    path("settings/push/subscribe/", push_views.subscribe, name="push_subscribe"),
+    path("settings/push/unsubscribe/", push_views.unsubscribe, name="push_unsubscribe"),
     path("settings/verify-email/", account.resend_verification, name="resend_verification"),
     # The language switch: where django.conf.urls.i18n would put Django's set_language, which it wraps.
     path("i18n/setlang/", language.set_language, name="set_language"),

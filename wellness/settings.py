@@ -17,6 +17,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from wellness.env import env_bool, env_int, env_list, env_str
+from wellness.vapid import vapid_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -358,6 +359,27 @@ if REMINDER_LEASE_SECONDS < 4 * EMAIL_TIMEOUT:
         f"got {REMINDER_LEASE_SECONDS}."
     )
 REMINDER_MAX_ATTEMPTS = 5
+# Web Push reminders (tracker/reminders/push.py, docs/reminders.md): the VAPID key pair and the
+# contact the push services may write to. `python manage.py vapid_keys` makes a pair. All three
+# unset: push is off and the settings page offers no push control. Only some set: start-up stops
+# in production (DEBUG off); while developing push just stays off.
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY").strip()
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY").strip()
+VAPID_SUBJECT = env_str("VAPID_SUBJECT").strip()
+WEB_PUSH_PROBLEM = vapid_problem(public=VAPID_PUBLIC_KEY, private=VAPID_PRIVATE_KEY, subject=VAPID_SUBJECT)
+if WEB_PUSH_PROBLEM and not DEBUG:
+    raise ImproperlyConfigured(WEB_PUSH_PROBLEM)
+WEB_PUSH_ENABLED = bool(VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY and VAPID_SUBJECT) and not WEB_PUSH_PROBLEM
+# The push services a browser's subscription may point at (the workers POST to it): a leading
+# "*." allows any subdomain. The defaults are Chrome's, Firefox's, Safari's and Edge's.
+WEB_PUSH_SERVICE_HOSTS = env_list(
+    "WEB_PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,updates.push.services.mozilla.com,*.push.apple.com,*.notify.windows.com",
+)
+# Seconds one request to a push service may take; a reminder's pushes fit in its lease.
+PUSH_TIMEOUT = env_int("PUSH_TIMEOUT", 10)
+if not 1 <= PUSH_TIMEOUT <= 30:
+    raise ImproperlyConfigured(f"PUSH_TIMEOUT must be between 1 and 30 seconds; got {PUSH_TIMEOUT}.")
 # Verification links in emails stop working after this many days.
 EMAIL_VERIFICATION_MAX_AGE_DAYS = 7
 

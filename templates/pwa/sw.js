@@ -70,3 +70,44 @@ async function keepCheckin(request, url) {
   await CheckinQueue.put({ owner, day, fields, savedAt: Date.now(), status: "waiting" });
   return Response.redirect(`${OFFLINE_FORM}?kept=${day}`, 303);
 }
+
+// A reminder pushed by tracker/reminders/push.py: {"title": "Time for today's check-in", "url": ...},
+// in the patient's language and with no health value. The link opens only on this site.
+const ICON = "{{ icon_url }}";
+
+function ownLink(url) {
+  try {
+    const link = new URL(url, self.location.origin);
+    return link.origin === self.location.origin ? link.href : new URL(TODAY, self.location.origin).href;
+  } catch (error) {
+    return new URL(TODAY, self.location.origin).href;
+  }
+}
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = {};
+  }
+  const title = typeof data.title === "string" && data.title ? data.title.slice(0, 120) : "Wellness Tracker";
+  event.waitUntil(
+    self.registration.showNotification(title, {
+      icon: ICON,
+      tag: "checkin-reminder", // a newer reminder replaces an unread one
+      data: { url: ownLink(data.url || TODAY) },
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = ownLink((event.notification.data && event.notification.data.url) || TODAY);
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => client.url === url && "focus" in client);
+      return open ? open.focus() : self.clients.openWindow(url);
+    }),
+  );
+});

@@ -35,8 +35,11 @@ from tracker.models import (
     JoinCode,
     Note,
     NoteOpened,
+    PushDelivery,
+    PushSubscription,
     ReminderDelivery,
     User,
+    UserSession,
 )
 
 # The section of the export (tracker/privacy/export.py) that holds the patient's rows of each model.
@@ -47,6 +50,9 @@ EXPORTED = {
     "tracker.Pause.patient": "pauses",
     "tracker.UserSession.user": "sessions",
     "tracker.ReminderDelivery.patient": "reminder_emails",
+    # Which browsers get push reminders, when turned on and last reached, and the push service's
+    # origin; not the endpoint path or the keys, which are credentials for pushing to the device.
+    "tracker.PushSubscription.user": "push_devices",
 }
 
 # Rows that point at a user and are deliberately not in the export, and why.
@@ -204,6 +210,21 @@ def make_full_patient(world: World, now: dt.datetime) -> FullPatient:
         due_at=dt.datetime(2026, 11, 18, 19, 0, tzinfo=dt.UTC),
         expires_at=dt.datetime(2026, 11, 23, 5, 0, tzinfo=dt.UTC),
         sent_at=dt.datetime(2026, 11, 19, 0, 1, tzinfo=dt.UTC),
+    )
+    # Push reminders on the first device, pushed once.
+    device = PushSubscription.objects.create(
+        user=erin,
+        session=UserSession.objects.get(user=erin, session_key=client.session.session_key),
+        endpoint="https://fcm.googleapis.com/fcm/send/erin-device",
+        p256dh="BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+        auth="tBHItJI5svbpez7KI4CCXg",
+        last_success_at=dt.datetime(2026, 11, 19, 0, 1, tzinfo=dt.UTC),
+    )
+    PushDelivery.objects.create(
+        delivery=ReminderDelivery.objects.get(patient=erin),
+        subscription=device,
+        status=PushDelivery.Status.SENT,
+        expires_at=dt.datetime(2026, 11, 23, 5, 0, tzinfo=dt.UTC),
     )
     audit_record(actor=erin, action=AuditEvent.Action.DATA_EXPORTED, format="json")
     # The clinic's own records that name her: a join code she used, and (only clinicians in real

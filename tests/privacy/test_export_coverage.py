@@ -34,6 +34,7 @@ SECTIONS = {
     "notes_opened",
     "reminder_emails",
     "sessions",
+    "push_devices",
 }
 
 
@@ -154,6 +155,11 @@ def test_the_json_export_holds_exactly_these_sections_and_rows(exported):
             "sent_at": "2026-11-19T00:01:00+00:00",
         }
     ]
+    # The device with push reminders: the service's origin, never the endpoint's path or the keys.
+    assert exported["push_devices"] == [
+        {"browser": exported["sessions"][0]["browser"], "push_service": "https://fcm.googleapis.com",
+         "turned_on_at": stamp, "last_reached_at": "2026-11-19T00:01:00+00:00"}
+    ]  # fmt: skip
 
 
 def test_the_csv_zip_has_one_file_per_section_with_the_same_rows_as_the_json(erin, exported):

@@ -54,6 +54,7 @@ from tracker.core.throttle import (
 )
 from tracker.core.time import patient_today
 from tracker.models import AuditEvent
+from tracker.reminders.push_views import push_settings
 from tracker.reminders.schedule import reminder_state
 from tracker.tasks import send_password_reset, send_signup_email
 
@@ -226,6 +227,7 @@ def account_settings(request):
     context["enrolments"] = current_enrolments(patient=request.user)
     context["reminder_state"] = reminder_state(patient=request.user, today=patient_today(patient=request.user))
     context["code_form"] = InviteCodeForm()
+    context.update(push_settings(request))
     return render(request, "tracker/settings.html", context, status=status)
 
 

@@ -15,10 +15,11 @@ Definitions (tests/clinics/engagement_reference.py computes the same from raw ro
 - Notes opened, per week: notes opened (one per patient, note and day) on a day
   of a week the patient was enrolled in, and how many patients opened any.
 - Reminder reach, per week: the patients sent at least one reminder (any cadence:
-  daily, chosen days or weekly; tracker/reminders/schedule.py `delivered`) for a day
-  or week in that ISO week while enrolled, how many of them checked in within 48
-  hours of one of those reminders, and how many reminders that was. Patients, not
-  reminders, are what the small-cell rules count: a daily patient gets up to seven.
+  daily, chosen days or weekly; by email, by Web Push or both, one reminder;
+  tracker/reminders/schedule.py `delivered`) for a day or week in that ISO week
+  while enrolled, how many of them checked in within 48 hours of one of those
+  reminders, and how many reminders that was. Patients, not reminders, are what the
+  small-cell rules count: a daily patient gets up to seven.
 - Reminders on: the patients enrolled in the period's last week whose reminder is
   on now (tracker/reminders/schedule.py `reminders_on`).
 - Retention: per month of joining (the patient's own date), of the joinings

@@ -62,6 +62,10 @@ from tracker.models.pauses import (
     PAUSE_REASON_MAX_LENGTH,
     Pause,
 )
+from tracker.models.push import (
+    PushDelivery,
+    PushSubscription,
+)
 from tracker.models.reminders import (
     ReminderDelivery,
 )
@@ -105,6 +109,8 @@ __all__ = [
     "PAUSE_REASON_MAX_LENGTH",
     "Pause",
     "PatientWeek",
+    "PushDelivery",
+    "PushSubscription",
     "RETENTION_WEEKS",
     "ReminderDelivery",
     "SLEEP_HOURS_MAX",

@@ -12,6 +12,7 @@ import io
 import json
 import uuid
 import zipfile
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -27,6 +28,7 @@ from tracker.models import (
     Enrolment,
     NoteOpened,
     Pause,
+    PushSubscription,
     ReminderDelivery,
     User,
     UserSession,
@@ -44,6 +46,11 @@ def _iso(value):
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _checkins(patient):
@@ -104,6 +111,14 @@ def export_sections(*, patient: User) -> dict[str, list[dict]]:
         for row in UserSession.objects.filter(user=patient).order_by("created_at")
         .values("browser", "system", "created_at", "last_seen_at", "remembered")
     ]  # fmt: skip
+    # The devices with push reminders on: where, since when, last reached. Not the endpoint or keys:
+    # they are credentials for pushing to the device, and mean nothing to anyone else.
+    push_devices = [
+        {"browser": row["session__browser"], "push_service": _origin(row["endpoint"]),
+         "turned_on_at": _iso(row["created_at"]), "last_reached_at": _iso(row["last_success_at"])}
+        for row in PushSubscription.objects.filter(user=patient).order_by("created_at")
+        .values("session__browser", "endpoint", "created_at", "last_success_at")
+    ]  # fmt: skip
     notes_opened = [
         {"note": row["note__slug"], "day": _iso(row["day"])}
         for row in NoteOpened.objects.filter(patient=patient).order_by("day").values("note__slug", "day")
@@ -117,6 +132,7 @@ def export_sections(*, patient: User) -> dict[str, list[dict]]:
         "notes_opened": notes_opened,
         "reminder_emails": reminders,
         "sessions": sessions,
+        "push_devices": push_devices,
     }
 
 

@@ -86,6 +86,7 @@ def service_worker(request):
         "queue_js": static("js/queue.js"),
         "offline_url": reverse("offline"),
         "offline_form_url": reverse("offline_form"),
+        "icon_url": static("icons/icon-192.png"),
     }
     return _revalidated(request, render_to_string("pwa/sw.js", context), "text/javascript; charset=utf-8")
 

@@ -1,9 +1,10 @@
-"""Reminder emails: who is due, and sending each one exactly once per period.
+"""Reminders (by email and Web Push): who is due, and sending each one exactly once per period.
 
-A patient whose reminder is on (tracker/reminders/schedule.py: opted in, verified address,
-active) is *due* once their chosen local hour has come on a day their cadence covers: any day
-(daily), one of their chosen weekdays, or for weekly, their weekday or a later one in the current
-ISO week of their own time zone. The gentle back-off (schedule.py) thins or ends that. Each
+A patient whose reminder is on (tracker/reminders/schedule.py: active, and opted in by email
+with a verified address, or with Web Push turned on on a device, tracker/reminders/push.py) is
+*due* once their chosen local hour has come on a day their cadence covers: any day (daily), one
+of their chosen weekdays, or for weekly, their weekday or a later one in the current ISO week of
+their own time zone. The gentle back-off (schedule.py) thins or ends that. Each
 period's reminder is one `ReminderDelivery` row, unique on (patient, kind, period_start): the
 period is the patient's local day (daily and chosen days) or their ISO week (weekly). A patient
 who has already checked in for their local today gets the row too, recorded as skipped, so the

@@ -25,10 +25,11 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import DateField, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 
-from tracker.models import Cadence, CheckIn, ReminderDelivery, User
+from tracker.models import Cadence, CheckIn, PushSubscription, ReminderDelivery, User
 
 EASE_AFTER_DAYS = 14
 PAUSE_AFTER_DAYS = 56
@@ -45,10 +46,21 @@ def email_on(prefix: str = "") -> Q:
     return Q(**{f"{prefix}reminders_enabled": True, f"{prefix}email_verified_at__isnull": False})
 
 
+def email_reminders_on(patient: User) -> bool:
+    """email_on() for one patient already loaded: does this reminder go by email?"""
+    return patient.reminders_enabled and patient.email_verified_at is not None
+
+
+def push_on(prefix: str = "") -> Q:
+    """The Web Push channel: at least one device subscribed, and push configured on this server."""
+    if not settings.WEB_PUSH_ENABLED:
+        return Q(pk__in=[])
+    return Q(Exists(PushSubscription.objects.filter(user=OuterRef(f"{prefix}pk"))))
+
+
 def channel_on(prefix: str = "") -> Q:
-    """At least one channel can carry the patient's reminder (email today). A channel of its own
-    rows (say, push subscriptions) joins with an Exists on OuterRef(f"{prefix}pk")."""
-    return email_on(prefix)
+    """At least one channel can carry the patient's reminder: email, or Web Push on a device."""
+    return email_on(prefix) | push_on(prefix)
 
 
 def reminders_on(prefix: str = "") -> Q:

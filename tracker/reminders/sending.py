@@ -34,7 +34,8 @@ from tracker.core.time import patient_today
 from tracker.models import CheckIn, ReminderDelivery
 from tracker.reminders.dispatch import CHECKED_IN
 from tracker.reminders.emails import reminder_email, reminder_teaser
-from tracker.reminders.schedule import reminded_patients
+from tracker.reminders.push import send_reminder_pushes_for_batch
+from tracker.reminders.schedule import email_reminders_on, reminded_patients
 from tracker.reminders.unsubscribe import unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -218,14 +219,15 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
         return outcome
 
     today_by_patient = {d.patient_id: today_by_patient[d.patient_id] for d in ready}
-    connection = get_connection()
-    try:
-        connection.open()
-    except OSError as error:  # smtplib.SMTPException is an OSError too
-        # Nothing was claimed, so no attempt is used up: the rows wait for a retry.
-        _note_unreachable([d.pk for d in ready], error=error, now=now)
-        outcome.retry_later([d.pk for d in ready], CONNECT_RETRY_SECONDS)
+    checked_in = _checked_in_today(ready, today_by_patient=today_by_patient)
+    # Checked in already (since the dispatch): settled for the period, on every channel.
+    outcome.skipped += _skip([d.pk for d in ready if d.patient_id in checked_in], now=now, reason=CHECKED_IN)
+    ready = [d for d in ready if d.patient_id not in checked_in]
+    if not ready:
         return outcome
+    connection = get_connection()
+    by_email = _open_for_email(connection, ready=ready, outcome=outcome, now=now)
+    ready = [d for d in ready if d.pk in by_email or not email_reminders_on(d.patient)]
     context = BatchContext(
         connection=connection,
         today_by_patient=today_by_patient,
@@ -234,6 +236,13 @@ def send_batch(*, delivery_ids: list[int]) -> BatchOutcome:
         checkin_url=absolute_url(reverse("today")),
     )
     try:
+        # Web Push first, for the whole batch: each device once per reminder; the reminders by
+        # push alone are claimed and marked there (tracker/reminders/push.py).
+        pushed = send_reminder_pushes_for_batch(deliveries=ready, email_ids=by_email)
+        outcome.sent, outcome.failed = outcome.sent + pushed.sent, outcome.failed + pushed.failed
+        if pushed.retry_ids:
+            outcome.retry_later(pushed.retry_ids, pushed.retry_in)
+        ready = [d for d in ready if d.pk in by_email]
         for index, delivery in enumerate(ready):
             result, wait = send_delivery(delivery=delivery, context=context)
             if not outcome.count(result, wait=wait, delivery=delivery, rest=ready[index:]):
@@ -295,6 +304,34 @@ def _email_step(*, delivery: ReminderDelivery, token: str, context: BatchContext
             return CONNECTION_LOST, wait
         return (FAILED, None) if wait is None else (RETRY, wait)
     return None
+
+
+def _open_for_email(connection, *, ready: list[ReminderDelivery], outcome: BatchOutcome, now) -> set[int]:
+    """Open the SMTP connection if a reminder in `ready` goes by email; the ids of those that do.
+
+    None when the server can't be reached: nothing was claimed, so no attempt is used up, and
+    those rows wait for a retry. Reminders by push alone still go."""
+    by_email = {d.pk for d in ready if email_reminders_on(d.patient)}
+    if not by_email:
+        return by_email
+    try:
+        connection.open()
+    except OSError as error:  # smtplib.SMTPException is an OSError too
+        _note_unreachable(sorted(by_email), error=error, now=now)
+        outcome.retry_later(sorted(by_email), CONNECT_RETRY_SECONDS)
+        return set()
+    return by_email
+
+
+def _checked_in_today(ready: list[ReminderDelivery], *, today_by_patient: dict) -> set[int]:
+    """The patients of `ready` with a check-in for their local today (one query per distinct today)."""
+    by_day = defaultdict(list)
+    for delivery in ready:
+        by_day[today_by_patient[delivery.patient_id]].append(delivery.patient_id)
+    found = set()
+    for day, patient_ids in by_day.items():
+        found.update(CheckIn.objects.filter(day=day, patient_id__in=patient_ids).values_list("patient_id", flat=True))
+    return found
 
 
 def _claim_unless_database_gone(*, delivery_id: int, unless_checked_in_on: dt.date | None = None):

@@ -12,8 +12,9 @@ from django.urls import reverse
 from tests.factories import CheckInFactory, ReminderPatientFactory
 from tracker.content.rules import violations
 from tracker.models import PushDelivery, PushSubscription, ReminderDelivery, UserSession
-from tracker.reminders.dispatch import dispatch, eligible_patients
+from tracker.reminders.dispatch import dispatch
 from tracker.reminders.push import reminder_push_text
+from tracker.reminders.schedule import reminded_patients as eligible_patients
 from tracker.reminders.sending import send_batch
 from tracker.tasks import dispatch_weekly_reminders
 
@@ -58,7 +59,7 @@ def test_it_pushes_only_the_localised_words_and_the_link_never_a_health_value(
     by_device = {push.device: push for push in web_push.received}
     link = f"{settings.SITE_URL}{reverse('today')}"
     assert by_device["dana-phone"].json() == {"title": "Time for today's check-in", "url": link}
-    assert by_device["sofia-phone"].json() == {"title": "Es hora del registro de hoy", "url": link}
+    assert by_device["sofia-phone"].json() == {"title": "Es hora de registrar el día de hoy", "url": link}
     # Exactly those two fields: no value logged (stress 7, 6.25 hours, the note), not even a name.
     payload = by_device["dana-phone"].payload.decode()
     for value in ("6.25", "6,25", "private", "stress", "sleep", "Dana", ": 7"):
@@ -270,3 +271,19 @@ def test_a_real_worker_pushes_through_redis_once_per_device_even_with_two_dispat
     assert web_push.rejected == []
     assert smtp_sink.per_recipient() == {"erin@example.com": 1}
     assert not PushSubscription.objects.filter(endpoint__contains="erin-old-phone").exists()
+
+
+def test_a_check_in_saved_after_the_dispatch_skips_the_push_as_it_skips_the_email(web_push, push_only, frozen_now):
+    both = ReminderPatientFactory(email="erin@example.com")
+    add_device(web_push, push_only, "dana-phone")
+    add_device(web_push, both, "erin-phone")
+    ids = queue_all()
+    # Both check in for their today between the dispatch and the send.
+    CheckInFactory(patient=push_only, day=TODAY)
+    CheckInFactory(patient=both, day=TODAY)
+
+    outcome = send_batch(delivery_ids=ids)
+
+    assert outcome.sent == 0 and outcome.skipped == 2
+    assert web_push.received == [] and mail.outbox == []
+    assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {Status.SKIPPED}

@@ -201,16 +201,16 @@ def test_an_unreachable_smtp_server_uses_up_no_attempt_and_is_retried(db, frozen
 
 
 @pytest.mark.parametrize("patients", [1, 6])
-def test_a_batch_runs_seven_queries_plus_a_claim_and_a_mark_per_reminder(
+def test_a_batch_runs_eight_queries_plus_a_claim_and_a_mark_per_reminder(
     db, frozen_now, patients, django_assert_num_queries
 ):
     for patient in ReminderPatientFactory.create_batch(patients):
         CheckInFactory(patient=patient, day=TODAY - dt.timedelta(days=1))
     ids = queue_all()
-    # Five for the batch (deliveries, eligible, pauses, streaks, days logged), two for the teaser
-    # (the week's note and its first reference). Each claim and each mark is a statement (and a
-    # commit) of its own.
-    with django_assert_num_queries(7 + 2 * patients):
+    # Six for the batch (deliveries, eligible, pauses, checked in today (one per local date: one
+    # here), streaks, days logged), two for the teaser (the week's note and its first reference).
+    # Each claim and each mark is a statement (and a commit) of its own.
+    with django_assert_num_queries(8 + 2 * patients):
         outcome = send_batch(delivery_ids=ids)
     assert outcome.sent == len(mail.outbox) == patients
 

@@ -284,6 +284,8 @@ def test_a_check_in_saved_after_the_dispatch_skips_the_push_as_it_skips_the_emai
 
     outcome = send_batch(delivery_ids=ids)
 
-    assert outcome.sent == 0 and outcome.skipped == 2
-    assert web_push.received == [] and mail.outbox == []
+    assert outcome.sent == 0
+    assert outcome.skipped == 2
+    assert web_push.received == []
+    assert mail.outbox == []
     assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {Status.SKIPPED}

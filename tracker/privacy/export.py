@@ -114,10 +114,11 @@ def export_sections(*, patient: User) -> dict[str, list[dict]]:
     # The devices with push reminders on: where, since when, last reached. Not the endpoint or keys:
     # they are credentials for pushing to the device, and mean nothing to anyone else.
     push_devices = [
-        {"browser": row["session__browser"], "push_service": _origin(row["endpoint"]),
-         "turned_on_at": _iso(row["created_at"]), "last_reached_at": _iso(row["last_success_at"])}
+        {"browser": str(Browser(row["session__browser"], row["session__system"])),
+         "push_service": _origin(row["endpoint"]), "turned_on_at": _iso(row["created_at"]),
+         "last_reached_at": _iso(row["last_success_at"])}
         for row in PushSubscription.objects.filter(user=patient).order_by("created_at")
-        .values("session__browser", "endpoint", "created_at", "last_success_at")
+        .values("session__browser", "session__system", "endpoint", "created_at", "last_success_at")
     ]  # fmt: skip
     notes_opened = [
         {"note": row["note__slug"], "day": _iso(row["day"])}

@@ -124,10 +124,12 @@ def _due_on(*, day: dt.date, hours: dict[int, list[str]]) -> Q:
     recent = Q(anchor__gte=day - dt.timedelta(days=EASE_AFTER_DAYS))
     daily_days = Q() if weekday == 1 else recent
     chosen_days = (recent & Q(reminder_days__contains=str(weekday))) | Q(reminder_days__startswith=str(weekday))
+    # The row's absence is tested before the back-off (PostgreSQL evaluates an AND's terms in
+    # order): once the period's rows exist, as in most dispatches, no last check-in is looked up.
     due = (
         (Q(reminder_cadence=Cadence.WEEKLY) & weekday_come & ~week_row)
-        | (Q(reminder_cadence=Cadence.DAILY) & hour_come & daily_days & ~day_row)
-        | (Q(reminder_cadence=Cadence.DAYS) & hour_come & chosen_days & ~day_row)
+        | (Q(reminder_cadence=Cadence.DAILY) & hour_come & ~day_row & daily_days)
+        | (Q(reminder_cadence=Cadence.DAYS) & hour_come & ~day_row & chosen_days)
     )
     # Eight quiet weeks, and the last reminder has gone out: paused until the next check-in.
     paused = Q(anchor__lt=day - dt.timedelta(days=PAUSE_AFTER_DAYS)) & paused_by_back_off(anchor=OuterRef("anchor"))

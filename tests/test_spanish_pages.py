@@ -238,3 +238,9 @@ def test_a_random_join_code_is_no_sentence_for_the_rules():
     html = '<main><p>Código para unirse <span class="font-monospace">347G-KKZK-6UNF</span>.</p></main>'
     assert violations("Código para unirse 347G-KKZK-6UNF.", language="es") != []
     assert violations(main_text(html), language="es") == []
+
+
+def test_a_two_factor_key_holds_no_english_word():
+    html = "<main><p>Clave para escribir: <code>ZSGZ 4IT5 DGIP QMRB I33W ZM37 SN3P WRWD</code></p></main>"
+    assert english_left("ZSGZ 4IT5 DGIP QMRB") != []
+    assert english_left(main_text(html)) == []

@@ -14,7 +14,7 @@ from tracker.content.rules import violations
 from tracker.models import PushDelivery, PushSubscription, ReminderDelivery, UserSession
 from tracker.reminders.dispatch import dispatch
 from tracker.reminders.push import reminder_push_text
-from tracker.reminders.schedule import reminded_patients as eligible_patients
+from tracker.reminders.schedule import reminded_patients
 from tracker.reminders.sending import send_batch
 from tracker.tasks import dispatch_weekly_reminders
 
@@ -175,7 +175,7 @@ def test_who_is_due_email_on_or_a_device_with_push(web_push, db, frozen_now, set
     inactive = ReminderPatientFactory(email="inactive@example.com", reminders_enabled=False, is_active=False)
     add_device(web_push, inactive, "inactive-phone")
 
-    assert set(eligible_patients()) == {by_email, by_push, unverified_with_device}
+    assert set(reminded_patients()) == {by_email, by_push, unverified_with_device}
     send_batch(delivery_ids=queue_all())
     # The unverified address gets no email, but the device gets its push.
     assert [message.to for message in mail.outbox] == [["email@example.com"]]
@@ -183,7 +183,7 @@ def test_who_is_due_email_on_or_a_device_with_push(web_push, db, frozen_now, set
 
     # With push not configured, a device counts for nothing.
     settings.WEB_PUSH_ENABLED = False
-    assert set(eligible_patients()) == {by_email}
+    assert set(reminded_patients()) == {by_email}
 
 
 def test_a_paused_day_skips_the_push_too(web_push, push_only, frozen_now):

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 from tracker.models.accounts import UserSession
 from tracker.models.reminders import ReminderDelivery
@@ -63,6 +62,5 @@ class PushDelivery(models.Model):
     def __str__(self):
         return f"push of {self.delivery_id} to subscription {self.subscription_id}"
 
-    @staticmethod
-    def unclaimed(now) -> Q:
-        return Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+    # The same lease as the reminder's own row: never claimed, or the lease (or back-off) ran out.
+    unclaimed = ReminderDelivery.unclaimed

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.db import connection as database_connection
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -45,7 +45,6 @@ from tracker.core.emails import absolute_url
 from tracker.core.i18n import language_of
 from tracker.models import PushDelivery, PushSubscription, ReminderDelivery
 from tracker.reminders.push_client import NOT_TRIED, Answer, PushClient
-from tracker.reminders.schedule import push_on
 
 logger = logging.getLogger(__name__)
 
@@ -69,11 +68,6 @@ MARK_RETRY_PAUSES = (0, 0.2, 1, 2, 5)
 
 def push_enabled() -> bool:
     return settings.WEB_PUSH_ENABLED
-
-
-def push_channel() -> Q:
-    """Patients who get push reminders: those with a device subscribed (and push configured)."""
-    return push_on()
 
 
 def reminder_push_text(*, language: str) -> str:
